@@ -1,0 +1,36 @@
+# The two commands of the README:
+#   make run    set up, generate the demo brokerage, land it through Dagster, report what landed
+#   make test   set up, lint and run the whole test suite
+# Everything is installed from the project's own files (pyproject.toml + uv.lock) into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+PRESET ?= demo
+
+.PHONY: install run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python -m warehouse run --preset $(PRESET)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/landing.py
+
+clean:
+	rm -rf data target logs

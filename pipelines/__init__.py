@@ -1,0 +1,1 @@
+"""Dagster orchestration: landing -> transform -> publish -> digest, one folder per concern in defs/."""

@@ -1,0 +1,1 @@
+"""Landing: branch packages in the inbox -> validated, typed Parquet in the lake."""

@@ -1,0 +1,28 @@
+"""Resources shared by every concern: where the data lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from warehouse.settings import Paths
+
+
+class DataPaths(dg.ConfigurableResource):
+    """The inbox, lake and warehouse folders; defaults come from the environment (see settings.py)."""
+
+    inbox: str = str(Paths.from_env().inbox)
+    lake: str = str(Paths.from_env().lake)
+    warehouse: str = str(Paths.from_env().warehouse)
+
+    @property
+    def inbox_path(self) -> Path:
+        return Path(self.inbox)
+
+    @property
+    def lake_path(self) -> Path:
+        return Path(self.lake)
+
+
+defs = dg.Definitions(resources={"paths": DataPaths()})

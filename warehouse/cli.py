@@ -1,0 +1,161 @@
+"""Command line: `python -m warehouse <command>` (or `warehouse <command>` once installed).
+
+    generate   write a synthetic brokerage's packages into the inbox
+    land       validate the inbox's complete packages and land them in the lake
+    status     what the lake holds: landed branch-days, rows, refusals, rule violations
+    run        the whole pipeline through Dagster (landing now; warehouse, BI and digests as they come)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from warehouse.settings import Paths
+
+console = Console()
+
+
+class UserError(Exception):
+    """A mistake the user can fix; shown as one line, without a traceback."""
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console, transient=False)
+
+
+def cmd_generate(args: argparse.Namespace, paths: Paths) -> None:
+    from warehouse.synthetic import PRESETS, generate
+
+    if args.preset not in PRESETS:
+        raise UserError(f"unknown preset {args.preset!r}; choose one of {', '.join(PRESETS)}")
+    inbox = Path(args.inbox) if args.inbox else paths.inbox
+    if inbox.exists() and any(inbox.iterdir()) and not args.force:
+        raise UserError(f"inbox {inbox} is not empty; pass --force to write into it anyway")
+    with _progress() as bar:
+        task = bar.add_task(f"generating {args.preset}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = generate(args.preset, inbox, paths.directory, seed=args.seed, progress=advance)
+    console.print(
+        f"generated [bold]{report.preset}[/]: {report.days} days, {report.branches} branches, "
+        f"{report.clients:,} clients, {report.orders:,} orders, {report.fills:,} fills, "
+        f"{report.bytes_written / 1e6:,.1f} MB in {report.seconds:,.1f} s "
+        f"({report.fills_per_second:,.0f} fills/s) -> {inbox}"
+    )
+
+
+def cmd_land(args: argparse.Namespace, paths: Paths) -> None:
+    from warehouse.landing import PackageNotReady, land_package, pending_packages
+
+    inbox = Path(args.inbox) if args.inbox else paths.inbox
+    if not inbox.is_dir():
+        raise UserError(f"inbox {inbox} does not exist (run `python -m warehouse generate` first?)")
+    pending = pending_packages(inbox, paths.lake)
+    outcomes: dict[str, int] = {}
+    rows = 0
+    started = time.perf_counter()
+    with _progress() as bar:
+        task = bar.add_task("landing", total=len(pending))
+        for package in pending:
+            bar.update(task, description=f"landing {package.business_date} {package.branch}")
+            try:
+                result = land_package(package.path, paths.lake)
+            except PackageNotReady as waiting:
+                console.print(f"[yellow]waiting[/]: {waiting}")
+                outcomes["waiting"] = outcomes.get("waiting", 0) + 1
+            else:
+                outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+                rows += sum(result.rows.values())
+                if result.outcome == "refused":
+                    console.print(f"[red]refused[/]: {result.reason}")
+            bar.advance(task)
+    seconds = time.perf_counter() - started
+    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())) or "nothing pending"
+    console.print(f"{summary}; {rows:,} rows in {seconds:,.1f} s -> {paths.lake}")
+
+
+def cmd_status(args: argparse.Namespace, paths: Paths) -> None:
+    from warehouse.landing.quality import lake_status
+
+    status = lake_status(paths.lake)
+    if status.packages == 0:
+        console.print(f"the lake at {paths.lake} holds no landed package yet")
+        return
+    console.print(f"lake {paths.lake}: {status.packages:,} packages landed, "
+                  f"{status.first_date} .. {status.last_date}, {status.branches} branches + HQ")
+    rows = Table("table", "rows", title="rows landed")
+    for table, count in status.rows_by_table.items():
+        rows.add_row(table, f"{count:,}")
+    console.print(rows)
+    quality = Table("rule", "events", title="data-quality events")
+    for rule, count in status.quality.by_rule.items():
+        quality.add_row(rule, f"{count:,}")
+    console.print(quality)
+    console.print(f"{status.quality.quarantined:,} rows quarantined, "
+                  f"{status.quality.refused:,} packages refused")
+
+
+def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
+    import dagster as dg
+
+    from pipelines.run import land_pending
+
+    if not paths.inbox.is_dir() or not any(paths.inbox.iterdir()):
+        console.print(f"inbox {paths.inbox} is empty: generating the {args.preset} brokerage first")
+        cmd_generate(argparse.Namespace(preset=args.preset, seed=args.seed, inbox=None, force=False), paths)
+    paths.dagster_home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    with dg.DagsterInstance.get() as instance:
+        runs = land_pending(instance, paths, report=lambda line: console.print(line))
+    console.print(f"{runs} Dagster landing run(s) finished")
+    cmd_status(args, paths)
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Paths], None], str]] = {
+    "generate": (cmd_generate, "write a synthetic brokerage's daily packages into the inbox"),
+    "land": (cmd_land, "validate and land every complete package of the inbox into the lake"),
+    "status": (cmd_status, "show what the lake holds and the data-quality events"),
+    "run": (cmd_run, "the whole pipeline through Dagster: generate if the inbox is empty, then land"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name in ("generate", "run"):
+            command.add_argument("--preset", default="demo", help="tiny, demo, bench10m or bench100m")
+            command.add_argument("--seed", type=int, default=20240101, help="same seed, same brokerage")
+        if name in ("generate", "land"):
+            command.add_argument("--inbox", help="inbox folder (default: $WAREHOUSE_INBOX or data/inbox)")
+        if name == "generate":
+            command.add_argument("--force", action="store_true", help="write into a non-empty inbox")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler, _ = COMMANDS[args.command]
+    try:
+        handler(args, Paths.from_env())
+    except UserError as mistake:
+        print(f"error: {mistake}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
