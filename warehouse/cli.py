@@ -21,7 +21,7 @@ from rich.table import Table
 
 from warehouse.settings import Paths
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 class UserError(Exception):
@@ -99,10 +99,13 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> None:
     for table, count in status.rows_by_table.items():
         rows.add_row(table, f"{count:,}")
     console.print(rows)
-    quality = Table("rule", "events", title="data-quality events")
-    for rule, count in status.quality.by_rule.items():
-        quality.add_row(rule, f"{count:,}")
-    console.print(quality)
+    if status.quality.by_rule:
+        quality = Table("rule", "events", title="data-quality events")
+        for rule, count in status.quality.by_rule.items():
+            quality.add_row(rule, f"{count:,}")
+        console.print(quality)
+    else:
+        console.print("no data-quality events")
     console.print(f"{status.quality.quarantined:,} rows quarantined, "
                   f"{status.quality.refused:,} packages refused")
 

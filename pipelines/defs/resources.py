@@ -1,7 +1,5 @@
 """Resources shared by every concern: where the data lives."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg

@@ -4,8 +4,6 @@ Both use a single-run backfill policy: a backfill of years of history is one run
 packages in date order (head office first), and re-running it skips what is already landed.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from datetime import date
 

@@ -1,7 +1,5 @@
 """Asset checks that surface the data-quality events recorded while landing."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.landing.assets import branch_packages, hq_reference

@@ -1,7 +1,5 @@
 """The inbox sensor: launches landing for every complete package that is not landed yet."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.landing.assets import branch_packages, hq_reference

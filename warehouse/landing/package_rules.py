@@ -1,0 +1,431 @@
+"""Rules across rows and files of a package, and against the branch's earlier landed days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from warehouse.contract.rules import LOT, STAR_MIN_BUY
+from warehouse.contract.spec import (
+    BALANCES,
+    CASH_FLOWS,
+    CLIENT_BROKERS,
+    CUSTODY_TRANSFERS,
+    DECIMAL_SCALE,
+    ORDERS,
+    POSITIONS,
+    QUOTES,
+    TRADES,
+    FileSpec,
+    Kind,
+)
+
+from .events import INFO, flag, package_event, raw
+from .fields import Typed
+from .history import BUSINESS_DATE, POSITION_KEY, SECURITY_KEY, BranchContext, latest
+from .row_rules import scaled, shown
+
+SHARE_TOTAL = 100 * 10 ** DECIMAL_SCALE[Kind.PCT]
+_RELATION_KEY = ["client_id", "broker_id", "relation_type", "start_date"]
+
+
+def duplicate_keys(typed: Typed, spec: FileSpec) -> list[pl.DataFrame]:
+    """Every row whose key (spec.key) another row of the file also has."""
+    key = list(spec.key)
+    value = pl.concat_str([pl.col(raw(c)) for c in key], separator="|")
+    detail = f"{'/'.join(key)} is not unique in the file"
+    mask = pl.struct(key).is_duplicated()
+    return [
+        flag(
+            typed.rows,
+            mask,
+            file=spec.name,
+            rule="duplicate_key",
+            column=",".join(key),
+            value=value,
+            detail=detail,
+        )
+    ]
+
+
+def unknown_clients(files: dict[str, Typed], ctx: BranchContext) -> list[pl.DataFrame]:
+    known = ctx.known_clients
+    return [
+        flag(
+            files[spec.name].rows,
+            ~pl.col("client_id").is_in(known.implode()),
+            file=spec.name,
+            rule="unknown_client",
+            column="client_id",
+            detail="client not in the branch's clients up to this date",
+        )
+        for spec in (ORDERS, TRADES, CASH_FLOWS, CUSTODY_TRANSFERS, POSITIONS, BALANCES)
+    ]
+
+
+def _unknown_security_mask(frame: pl.DataFrame, known: pl.DataFrame) -> pl.Series:
+    return (
+        frame.select(SECURITY_KEY)
+        .join(known, on=SECURITY_KEY, how="left", maintain_order="left")
+        .select(pl.col("__known").is_null())
+        .to_series()
+    )
+
+
+def unknown_securities(files: dict[str, Typed], ctx: BranchContext) -> list[pl.DataFrame]:
+    """Securities neither in head office's securities up to this date nor subscribed to as an IPO
+    (an allotted security may be held before it is listed)."""
+    specs = (ORDERS, TRADES, CUSTODY_TRANSFERS, POSITIONS)
+    known = ctx.securities.select(SECURITY_KEY).with_columns(pl.lit(True).alias("__known"))
+    masks = {s.name: _unknown_security_mask(files[s.name].rows, known) for s in specs}
+    if any(m.any() for m in masks.values()):
+        subscribed = pl.concat(
+            [
+                ctx.subscriptions().select(SECURITY_KEY),
+                files[ORDERS.name].rows.filter(pl.col("biz_type") == "1").select(SECURITY_KEY),
+            ]
+        )
+        known = pl.concat([known, subscribed.with_columns(pl.lit(True).alias("__known"))]).unique(
+            SECURITY_KEY
+        )
+        masks = {s.name: _unknown_security_mask(files[s.name].rows, known) for s in specs}
+    return [
+        flag(
+            files[s.name].rows.with_columns(masks[s.name].alias("__unknown")),
+            pl.col("__unknown"),
+            file=s.name,
+            rule="unknown_security",
+            column="security_code",
+            value=pl.concat_str(pl.col(raw("market")), pl.col(raw("security_code")), separator="."),
+            detail="security not in head office's securities up to this date",
+        )
+        for s in specs
+    ]
+
+
+def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.DataFrame]:
+    orders, trades = files[ORDERS.name].rows, files[TRADES.name].rows
+    normal_fills = (
+        trades.filter(pl.col("biz_type") == "0")
+        .group_by("order_id")
+        .agg(pl.col("qty").sum().alias("__fills_qty"), pl.len().alias("__fills"))
+    )
+    o = orders.join(normal_fills, on="order_id", how="left", maintain_order="left").with_columns(
+        pl.col("__fills_qty").fill_null(0), pl.col("__fills").fill_null(0)
+    )
+    filled, cancelled, ordered, status = (
+        pl.col(c) for c in ("filled_qty", "cancelled_qty", "order_qty", "status")
+    )
+    normal, subscription = pl.col("biz_type") == "0", pl.col("biz_type") == "1"
+    status_broken = (
+        ((status == "8") & (filled != ordered))
+        | ((status == "6") & (filled != 0))
+        | ((status == "5") & ((filled <= 0) | (filled >= ordered)))
+        | ((status == "9") & ((filled != 0) | (pl.col("__fills") > 0)))
+    )
+    f = ORDERS.name
+    events = [
+        flag(
+            o,
+            normal & status.is_in(["5", "6", "8"]) & (filled + cancelled != ordered),
+            file=f,
+            rule="order_qty_mismatch",
+            column="filled_qty",
+            detail=pl.format("filled_qty + cancelled_qty = {} != order_qty", filled + cancelled),
+        ),
+        flag(
+            o,
+            normal & status_broken,
+            file=f,
+            rule="order_status_mismatch",
+            column="status",
+            detail="filled_qty does not fit the status (8 all, 5 part, 6 none, 9 rejected without fills)",
+        ),
+        flag(
+            o,
+            normal & (pl.col("__fills_qty") != filled),
+            file=f,
+            rule="fills_sum_mismatch",
+            column="filled_qty",
+            detail=pl.format("fills of the order sum to {}", pl.col("__fills_qty")),
+        ),
+        flag(
+            o,
+            subscription & ((status != "8") | (filled != 0) | (cancelled != 0)),
+            file=f,
+            rule="ipo_subscription_mismatch",
+            column="status",
+            detail="an IPO subscription must have status 8, filled_qty 0 and cancelled_qty 0",
+        ),
+    ]
+
+    same = ["client_id", "market", "security_code", "side", "biz_type"]
+    all_ids = pl.concat([orders["order_id"], files[ORDERS.name].quarantine["order_id"].drop_nulls()])
+    first = orders.unique("order_id", keep="first", maintain_order=True).select(
+        "order_id", *(pl.col(c).alias(f"__order_{c}") for c in same)
+    )
+    t = trades.join(first, on="order_id", how="left", maintain_order="left")
+    differs = pl.any_horizontal(pl.col(c) != pl.col(f"__order_{c}") for c in same)
+    normal_fill = pl.col("biz_type") == "0"
+    events += [
+        flag(
+            t,
+            normal_fill & ~pl.col("order_id").is_in(all_ids.implode()),
+            file=TRADES.name,
+            rule="fill_order_unknown",
+            column="order_id",
+            detail="the fill's order is not in today's orders",
+        ),
+        flag(
+            t,
+            normal_fill & differs,
+            file=TRADES.name,
+            rule="fill_order_mismatch",
+            column="order_id",
+            detail="client, security, side or biz_type of the fill differ from its order",
+        ),
+    ]
+    allotments = trades.filter(pl.col("biz_type") == "1")
+    if not allotments.is_empty():
+        subscriptions = ctx.subscriptions().select(
+            "order_id", *(pl.col(c).alias(f"__sub_{c}") for c in same[:3])
+        )
+        a = trades.join(subscriptions.unique("order_id"), on="order_id", how="left", maintain_order="left")
+        unmatched = pl.col("__sub_client_id").is_null() | pl.any_horizontal(
+            pl.col(c) != pl.col(f"__sub_{c}") for c in same[:3]
+        )
+        events.append(
+            flag(
+                a,
+                (pl.col("biz_type") == "1") & unmatched,
+                file=TRADES.name,
+                rule="allotment_order_unknown",
+                column="order_id",
+                detail="an allotment must name an IPO subscription of the same client and security "
+                "from an earlier day",
+            )
+        )
+    return events
+
+
+def _excluded(files: dict[str, Typed], specs: tuple[FileSpec, ...]) -> pl.Series:
+    """Clients with quarantined rows in these files: their roll-forward cannot be complete."""
+    return pl.concat([files[s.name].quarantine["client_id"] for s in specs]).drop_nulls().unique()
+
+
+def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.DataFrame]:
+    """T+1, odd-lot sells, positions and cash rolled forward from the previous trading day."""
+    if ctx.previous is None:
+        if ctx.gap_from is None:
+            return []
+        detail = (
+            f"previous landed day {ctx.gap_from.isoformat()} is not the previous trading day: "
+            "T+1, odd-lot sells and roll-forwards not checked"
+        )
+        return [package_event("roll_forward_unchecked", detail, INFO)]
+    prev = ctx.previous
+    trades, positions = files[TRADES.name].rows, files[POSITIONS.name].rows
+    transfers, flows, balances = (files[s.name].rows for s in (CUSTODY_TRANSFERS, CASH_FLOWS, BALANCES))
+    prev_qty = prev.positions.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__prev_qty"))
+    today_qty = positions.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__today_qty"))
+
+    sells = trades.filter((pl.col("side") == "S") & (pl.col("biz_type") == "0"))
+    sold = sells.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__sold"))
+    s = (
+        trades.join(sold, on=POSITION_KEY, how="left", maintain_order="left")
+        .join(prev_qty, on=POSITION_KEY, how="left", maintain_order="left")
+        .join(today_qty, on=POSITION_KEY, how="left", maintain_order="left")
+        .with_columns(pl.col("__prev_qty", "__today_qty").fill_null(0))
+    )
+    is_sell = (pl.col("side") == "S") & (pl.col("biz_type") == "0")
+    odd = (
+        pl.when(pl.col("board") == "STAR")
+        .then(pl.col("qty") < STAR_MIN_BUY)
+        .otherwise(pl.col("qty") % LOT != 0)
+    )
+    clears = (pl.col("qty") == pl.col("__prev_qty") % LOT) | (pl.col("__today_qty") == 0)
+    events = [
+        flag(
+            s,
+            is_sell & (pl.col("__sold") > pl.col("__prev_qty")),
+            file=TRADES.name,
+            rule="t1_oversell",
+            column="qty",
+            detail=pl.format(
+                "sold {} today but held {} at the previous close", pl.col("__sold"), pl.col("__prev_qty")
+            ),
+        ),
+        flag(
+            s,
+            is_sell & odd & ~clears,
+            file=TRADES.name,
+            rule="odd_lot_sell",
+            column="qty",
+            detail="odd-lot sell that neither sells the odd remainder nor clears the position",
+        ),
+    ]
+
+    side_qty = pl.when(pl.col("side") == "B").then(pl.col("qty")).otherwise(-pl.col("qty"))
+    moved = (
+        pl.concat(
+            [
+                trades.select(*POSITION_KEY, side_qty.alias("__delta")),
+                transfers.select(
+                    *POSITION_KEY,
+                    pl.when(pl.col("direction") == "I")
+                    .then(pl.col("qty"))
+                    .otherwise(-pl.col("qty"))
+                    .alias("__delta"),
+                ),
+            ]
+        )
+        .group_by(POSITION_KEY)
+        .agg(pl.col("__delta").sum())
+    )
+    excluded = _excluded(files, (TRADES, CUSTODY_TRANSFERS, POSITIONS)).implode()
+    pos = (
+        pl.concat([prev_qty.select(POSITION_KEY), moved.select(POSITION_KEY), positions.select(POSITION_KEY)])
+        .unique(maintain_order=True)
+        .join(prev_qty, on=POSITION_KEY, how="left", maintain_order="left")
+        .join(moved, on=POSITION_KEY, how="left", maintain_order="left")
+        .join(
+            positions.select(*POSITION_KEY, "qty", "source_row"),
+            on=POSITION_KEY,
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.col("__prev_qty", "__delta", "qty").fill_null(0))
+        .filter(~pl.col("client_id").is_in(excluded))
+    )
+    expected = pl.col("__prev_qty") + pl.col("__delta")
+    events.append(
+        flag(
+            pos.sort("source_row", nulls_last=True, maintain_order=True),
+            pl.col("qty") != expected,
+            file=POSITIONS.name,
+            rule="position_roll_forward",
+            column="qty",
+            value=pl.col("qty").cast(pl.String),
+            detail=pl.format(
+                "{} {}.{}: qty {} != previous {} + bought - sold + transferred in - out = {}",
+                pl.col("client_id"),
+                pl.col("market"),
+                pl.col("security_code"),
+                pl.col("qty"),
+                pl.col("__prev_qty"),
+                expected,
+            ),
+        )
+    )
+
+    fees = scaled("commission") + scaled("stamp_duty") + scaled("transfer_fee")
+    trade_cash = (
+        pl.when(pl.col("side") == "B")
+        .then(pl.lit(0, pl.Int128) - scaled("amount") - fees)
+        .otherwise(scaled("amount") - fees)
+    )
+    cash_moves = (
+        pl.concat(
+            [
+                flows.select("client_id", scaled("amount").alias("__delta")),
+                trades.select("client_id", trade_cash.alias("__delta")),
+            ]
+        )
+        .group_by("client_id")
+        .agg(pl.col("__delta").sum())
+    )
+    prev_cash = prev.balances.group_by("client_id").agg(scaled("cash_balance").sum().alias("__prev_cash"))
+    excluded = _excluded(files, (TRADES, CASH_FLOWS, BALANCES)).implode()
+    cash = (
+        pl.concat(
+            [prev_cash.select("client_id"), cash_moves.select("client_id"), balances.select("client_id")]
+        )
+        .unique(maintain_order=True)
+        .join(prev_cash, on="client_id", how="left", maintain_order="left")
+        .join(cash_moves, on="client_id", how="left", maintain_order="left")
+        .join(
+            balances.select(
+                "client_id", scaled("cash_balance").alias("__cash"), "source_row", pl.col(raw("cash_balance"))
+            ),
+            on="client_id",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.col("__prev_cash", "__delta", "__cash").fill_null(0))
+        .filter(~pl.col("client_id").is_in(excluded))
+    )
+    expected_cash = pl.col("__prev_cash") + pl.col("__delta")
+    events.append(
+        flag(
+            cash.sort("source_row", nulls_last=True, maintain_order=True),
+            pl.col("__cash") != expected_cash,
+            file=BALANCES.name,
+            rule="cash_roll_forward",
+            column="cash_balance",
+            value=shown(pl.col("__cash"), 2),
+            detail=pl.format(
+                "{}: cash {} != previous {} + flows - buys + sells = {}",
+                pl.col("client_id"),
+                shown(pl.col("__cash"), 2),
+                shown(pl.col("__prev_cash"), 2),
+                shown(expected_cash, 2),
+            ),
+        )
+    )
+    return events
+
+
+def hq_rules(
+    files: dict[str, Typed], securities: pl.DataFrame, earlier_relations: pl.DataFrame, business_date: date
+) -> list[pl.DataFrame]:
+    """Quotes of unknown securities; servicing shares of each client touched today that do not add to 100."""
+    quotes = files[QUOTES.name].rows
+    known = securities.select(SECURITY_KEY).with_columns(pl.lit(True).alias("__known"))
+    q = quotes.with_columns(_unknown_security_mask(quotes, known).alias("__unknown"))
+    events = [
+        flag(
+            q,
+            pl.col("__unknown"),
+            file=QUOTES.name,
+            rule="unknown_security",
+            column="security_code",
+            value=pl.concat_str(pl.col(raw("market")), pl.col(raw("security_code")), separator="."),
+            detail="security not in head office's securities up to this date",
+        )
+    ]
+
+    today = files[CLIENT_BROKERS.name].rows
+    columns = [*_RELATION_KEY, "share_pct", "end_date"]
+    relations = latest(
+        pl.concat(
+            [
+                earlier_relations.select(*columns, BUSINESS_DATE),
+                today.select(columns).with_columns(pl.lit(business_date).alias(BUSINESS_DATE)),
+            ]
+        ),
+        _RELATION_KEY,
+    )
+    d = pl.lit(business_date)
+    open_ = (pl.col("start_date") <= d) & (pl.col("end_date").is_null() | (pl.col("end_date") >= d))
+    totals = (
+        relations.filter(open_ & (pl.col("relation_type") == "2"))
+        .group_by("client_id")
+        .agg(scaled("share_pct").sum().alias("__total"))
+    )
+    c = today.join(totals, on="client_id", how="left", maintain_order="left")
+    events.append(
+        flag(
+            c,
+            (pl.col("relation_type") == "2")
+            & pl.col("__total").is_not_null()
+            & (pl.col("__total") != SHARE_TOTAL),
+            file=CLIENT_BROKERS.name,
+            rule="servicing_share_total",
+            column="share_pct",
+            detail=pl.format(
+                "open servicing shares of the client add up to {}, not 100", shown(pl.col("__total"), 4)
+            ),
+        )
+    )
+    return events
