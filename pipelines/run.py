@@ -12,16 +12,18 @@ import dagster as dg
 
 from pipelines.defs.landing.assets import branch_packages, hq_reference
 from pipelines.defs.landing.checks import branch_contract_rules, hq_contract_rules
+from pipelines.defs.landing.lake_tables import lake_tables
 from pipelines.defs.landing.requests import next_landing_request
+from pipelines.defs.publish.assets import serving_warehouse
 from pipelines.defs.resources import DataPaths
+from pipelines.defs.transform.assets import dbt, warehouse_models
 from warehouse.settings import Paths
 
 
 def land_pending(instance: dg.DagsterInstance, paths: Paths,
                  report: Callable[[str], None] = print) -> int:
     """Land every complete package of the inbox through the landing assets; returns the runs made."""
-    resources = {"paths": DataPaths(inbox=str(paths.inbox), lake=str(paths.lake),
-                                    warehouse=str(paths.warehouse))}
+    resources = {"paths": _data_paths(paths)}
     runs = 0
     seen: set[str] = set()
     while (request := next_landing_request(instance, paths.inbox, paths.lake)) is not None:
@@ -40,3 +42,19 @@ def land_pending(instance: dg.DagsterInstance, paths: Paths,
         if not result.success:
             raise RuntimeError(f"landing run {result.run_id} failed")
     return runs
+
+
+def build_and_publish(instance: dg.DagsterInstance, paths: Paths) -> None:
+    """dbt build of every model (its tests run as asset checks), then the atomic publish."""
+    paths.warehouse.mkdir(parents=True, exist_ok=True)
+    result = dg.materialize(
+        [*lake_tables, warehouse_models, serving_warehouse],
+        instance=instance,
+        resources={"paths": _data_paths(paths), "dbt": dbt},
+    )
+    if not result.success:
+        raise RuntimeError(f"warehouse build run {result.run_id} failed")
+
+
+def _data_paths(paths: Paths) -> DataPaths:
+    return DataPaths(inbox=str(paths.inbox), lake=str(paths.lake), warehouse=str(paths.warehouse))

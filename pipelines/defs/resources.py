@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from warehouse.publish import BUILD_FILE
 from warehouse.settings import Paths
 
 
@@ -21,6 +22,14 @@ class DataPaths(dg.ConfigurableResource):
     @property
     def lake_path(self) -> Path:
         return Path(self.lake)
+
+    @property
+    def warehouse_path(self) -> Path:
+        return Path(self.warehouse)
+
+    def dbt_env(self) -> dict[str, str]:
+        """The variables profiles.yml and the lake source read."""
+        return {"WAREHOUSE_LAKE": self.lake, "WAREHOUSE_BUILD_DB": str(self.warehouse_path / BUILD_FILE)}
 
 
 defs = dg.Definitions(resources={"paths": DataPaths()})

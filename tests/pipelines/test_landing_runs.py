@@ -33,7 +33,7 @@ def test_sensor_requests_head_office_before_branches(example_inbox: Path, tmp_pa
     result = sensor(context)
     assert isinstance(result, dg.SensorResult)
     [request] = result.run_requests
-    assert request.asset_selection == [dg.AssetKey("hq_reference")]
+    assert request.job_name == "land_head_office"
     assert request.tags["dagster/asset_partition_range_start"] == "2023-10-09"
     assert request.tags["dagster/asset_partition_range_end"] == "2023-10-10"
     assert set(instance.get_dynamic_partitions("branch")) == {"1101", "3301"}

@@ -74,3 +74,13 @@ def hq_reference(context: dg.AssetExecutionContext, paths: DataPaths) -> dg.Mate
 def branch_packages(context: dg.AssetExecutionContext, paths: DataPaths) -> dg.MaterializeResult:
     keys = [branch_days.get_partition_key_from_str(k).keys_by_dimension for k in context.partition_keys]
     return _land_keys(context, paths, [(date.fromisoformat(k["business_date"]), k["branch"]) for k in keys])
+
+
+land_head_office_job = dg.define_asset_job(
+    "land_head_office", selection=[hq_reference], partitions_def=business_dates,
+    description="Land head office's packages (one run may cover a range of dates).",
+)
+land_branches_job = dg.define_asset_job(
+    "land_branches", selection=[branch_packages], partitions_def=branch_days,
+    description="Land branch packages (one run may cover a range of branch-days).",
+)

@@ -28,6 +28,7 @@ from warehouse.landing import landed_state, pending_packages
 @dataclass(frozen=True)
 class LandingRequest:
     asset_key: dg.AssetKey
+    job_name: str
     tags: dict[str, str]
     run_key: str
     packages: int
@@ -54,7 +55,7 @@ def next_landing_request(instance: dg.DagsterInstance, inbox: Path, lake: Path) 
     if hq_days:
         keys = {date_key(p.business_date) for p in hq_days}
         all_keys = business_dates.get_partition_keys(dynamic_partitions_store=instance)
-        return _request(dg.AssetKey("hq_reference"), all_keys, keys, hq_days)
+        return _request(dg.AssetKey("hq_reference"), "land_head_office", all_keys, keys, hq_days)
 
     hq_landed = {d for (d, branch) in landed_state(lake) if branch == HQ}
     ready = [p for p in pending if p.business_date in hq_landed]
@@ -62,12 +63,13 @@ def next_landing_request(instance: dg.DagsterInstance, inbox: Path, lake: Path) 
         return None
     keys = {str(branch_day_key(p.business_date, p.branch)) for p in ready}
     all_keys = branch_days.get_partition_keys(dynamic_partitions_store=instance)
-    return _request(dg.AssetKey("branch_packages"), all_keys, keys, ready)
+    return _request(dg.AssetKey("branch_packages"), "land_branches", all_keys, keys, ready)
 
 
-def _request(asset_key: dg.AssetKey, all_keys: list[str], keys: set[str], packages: list) -> LandingRequest:
+def _request(asset_key: dg.AssetKey, job_name: str, all_keys: list[str], keys: set[str],
+             packages: list) -> LandingRequest:
     digest = hashlib.sha256()
     for package in sorted(packages, key=lambda p: (p.business_date, p.branch)):
         digest.update(f"{package.business_date}/{package.branch}/{package.manifest_sha256}".encode())
-    return LandingRequest(asset_key, range_tags(all_keys, keys),
+    return LandingRequest(asset_key, job_name, range_tags(all_keys, keys),
                           f"{asset_key.to_user_string()}:{digest.hexdigest()[:16]}", len(packages))

@@ -1,0 +1,58 @@
+-- Fills 成交, one row per fill: amount, fees, and net commission 净佣金 (commission - exchange
+-- handling fee - regulator fee, each rounded half away from zero to 0.01, normal fills only).
+with
+
+fills as (
+
+    select * from {{ ref('int_fills_with_fees') }}
+
+),
+
+clients as (select client_key from {{ ref('dim_client') }}),
+branches as (select branch_key from {{ ref('dim_branch') }}),
+securities as (select security_key from {{ ref('dim_security') }}),
+channels as (select channel_key from {{ ref('dim_channel') }}),
+
+final as (
+
+    select
+        {{ dbt.concat(["cast(f.business_date as " ~ dbt.type_string() ~ ")", "'/'", "f.branch_code", "'/'", "f.trade_id"]) }} as fill_id,
+        f.business_date,
+        {{ date_key('f.business_date') }} as date_key,
+        coalesce(b.branch_key, '-1') as branch_key,
+        coalesce(c.client_key, '-1') as client_key,
+        coalesce(s.security_key, '-1') as security_key,
+        coalesce(ch.channel_key, '-1') as channel_key,
+        f.branch_code,
+        f.trade_id,
+        f.order_id,
+        f.client_id,
+        f.market,
+        f.security_code,
+        f.side,
+        f.biz_type,
+        f.is_normal,
+        f.price,
+        f.qty,
+        f.amount,
+        f.buy_amount,
+        f.sell_amount,
+        f.commission,
+        f.stamp_duty,
+        f.transfer_fee,
+        f.trading_costs,
+        f.handling_fee,
+        f.regulator_fee,
+        f.net_commission,
+        f.trade_time,
+        f.source_row,
+        f.dq_rules is not null as has_dq_issue
+    from fills as f
+    left join clients as c on c.client_key = f.client_id
+    left join branches as b on b.branch_key = f.branch_code
+    left join securities as s on s.security_key = {{ security_key('f.market', 'f.security_code') }}
+    left join channels as ch on ch.channel_key = f.channel
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Publish: swap the finished build into the read-only serving file."""

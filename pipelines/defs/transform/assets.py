@@ -1,0 +1,46 @@
+"""The dbt models as Dagster assets, downstream of the landing assets that fill the lake.
+
+dbt tests run with `dbt build` and appear as asset checks. The lake's tables are the dbt sources
+(`lake/<table>`, declared in landing/lake_tables.py); `build_after_landing` runs the build and the
+publish step after each landing run.
+"""
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from pipelines.defs.landing.lake_tables import lake_table_key
+from pipelines.defs.resources import DataPaths
+from warehouse.settings import PROJECT_ROOT
+
+DBT_TARGET = os.environ.get("WAREHOUSE_DBT_TARGET", "duckdb")
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")  # the project's own, wherever PATH points
+dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT, target=DBT_TARGET)
+dbt = DbtCliResource(project_dir=dbt_project, profiles_dir=str(PROJECT_ROOT), target=DBT_TARGET,
+                     dbt_executable=DBT_EXECUTABLE)
+if not dbt_project.manifest_path.exists():
+    dbt.cli(["parse"], target_path=dbt_project.target_path).wait()
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return lake_table_key(dbt_resource_props["name"])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        return "warehouse"
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseTranslator())
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                     paths: DataPaths) -> Iterator[Any]:
+    os.environ.update(paths.dbt_env())
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+defs = dg.Definitions(resources={"dbt": dbt})

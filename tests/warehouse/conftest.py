@@ -1,0 +1,87 @@
+"""The dbt warehouse built once per test session from the contract's example packages.
+
+The example inbox is landed with the real landing code into a temporary lake, then `dbt seed` and
+`dbt build` run in-process (dbtRunner) into a temporary DuckDB file. Tests read that file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+CONTRACT_EXAMPLE_INBOX = PROJECT_DIR / "tests" / "fixtures" / "contract_example" / "inbox"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    lake: Path
+    database: Path
+    build_results: list  # dbt RunResult of every node of `dbt build`
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        # dbt-duckdb keeps its own (read-write) connection to the file open in this process, and DuckDB
+        # only shares a database file between connections of the same configuration
+        return duckdb.connect(str(self.database))
+
+
+def land_inbox(inbox: Path, lake: Path) -> None:
+    from warehouse.landing import find_packages, land_package
+
+    for ref in find_packages(inbox):
+        assert ref.complete, ref.path
+        result = land_package(ref.path, lake)
+        assert result.outcome == "landed", (ref.path, result.reason)
+
+
+def run_dbt(args: list[str], work: Path) -> list:
+    from dbt.cli.main import dbtRunner
+
+    common = [
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    result = dbtRunner().invoke([*args, *common])
+    if not result.success:
+        failed = [
+            f"{r.node.unique_id}: {r.status} {r.message}"
+            for r in (result.result or [])
+            if str(r.status) not in ("success", "pass")
+        ]
+        raise AssertionError(f"dbt {args[0]} failed: {result.exception or ''}\n" + "\n".join(failed))
+    return list(result.result)
+
+
+@pytest.fixture(scope="session")
+def contract_example_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    work = tmp_path_factory.mktemp("warehouse")
+    lake = work / "lake"
+    database = work / "build.duckdb"
+    land_inbox(CONTRACT_EXAMPLE_INBOX, lake)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WAREHOUSE_LAKE", str(lake))
+        env.setenv("WAREHOUSE_BUILD_DB", str(database))
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        env.chdir(PROJECT_DIR)
+        run_dbt(["seed"], work)
+        results = run_dbt(["build"], work)
+    assert os.path.exists(database)
+    yield Warehouse(lake, database, results)
+
+
+@pytest.fixture(scope="session")
+def wh(contract_example_warehouse: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = contract_example_warehouse.connect()
+    yield con
+    con.close()
