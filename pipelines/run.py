@@ -10,6 +10,9 @@ from collections.abc import Callable
 
 import dagster as dg
 
+#: Dagster's console logger shows warnings and errors only; every event stays in the run history
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
 from pipelines.defs.landing.assets import branch_packages, hq_reference
 from pipelines.defs.landing.checks import branch_contract_rules, hq_contract_rules
 from pipelines.defs.landing.lake_tables import lake_tables
@@ -36,6 +39,7 @@ def land_pending(instance: dg.DagsterInstance, paths: Paths,
             selection=[request.asset_key],
             instance=instance,
             resources=resources,
+            run_config=QUIET,
             tags={**request.tags, "dagster/run_key": request.run_key},
         )
         runs += 1
@@ -51,6 +55,7 @@ def build_and_publish(instance: dg.DagsterInstance, paths: Paths) -> None:
         [*lake_tables, warehouse_models, serving_warehouse],
         instance=instance,
         resources={"paths": _data_paths(paths), "dbt": dbt},
+        run_config=QUIET,
     )
     if not result.success:
         raise RuntimeError(f"warehouse build run {result.run_id} failed")

@@ -3,7 +3,7 @@
     generate   write a synthetic brokerage's packages into the inbox
     land       validate the inbox's complete packages and land them in the lake
     status     what the lake holds: landed branch-days, rows, refusals, rule violations
-    run        the whole pipeline through Dagster (landing now; warehouse, BI and digests as they come)
+    run        the whole pipeline through Dagster: land, build the warehouse with dbt, publish it
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from warehouse.publish import SERVING_FILE
 from warehouse.settings import Paths
 
 console = Console(soft_wrap=True)
@@ -113,7 +114,7 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> None:
 def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
     import dagster as dg
 
-    from pipelines.run import land_pending
+    from pipelines.run import build_and_publish, land_pending
 
     if not paths.inbox.is_dir() or not any(paths.inbox.iterdir()):
         console.print(f"inbox {paths.inbox} is empty: generating the {args.preset} brokerage first")
@@ -122,15 +123,20 @@ def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
     os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
     with dg.DagsterInstance.get() as instance:
         runs = land_pending(instance, paths, report=lambda line: console.print(line))
-    console.print(f"{runs} Dagster landing run(s) finished")
-    cmd_status(args, paths)
+        console.print(f"{runs} Dagster landing run(s) finished")
+        cmd_status(args, paths)
+        console.print("building the warehouse (dbt build: models and their tests), then publishing")
+        build_and_publish(instance, paths)
+    console.print(f"warehouse published: {paths.warehouse / SERVING_FILE} "
+                  f"(open it read-only: duckdb -readonly {paths.warehouse / SERVING_FILE})")
 
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Paths], None], str]] = {
     "generate": (cmd_generate, "write a synthetic brokerage's daily packages into the inbox"),
     "land": (cmd_land, "validate and land every complete package of the inbox into the lake"),
     "status": (cmd_status, "show what the lake holds and the data-quality events"),
-    "run": (cmd_run, "the whole pipeline through Dagster: generate if the inbox is empty, then land"),
+    "run": (cmd_run, "the whole pipeline through Dagster: generate if the inbox is empty, land, build, "
+                     "publish"),
 }
 
 
