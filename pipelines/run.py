@@ -10,9 +10,6 @@ from collections.abc import Callable
 
 import dagster as dg
 
-#: Dagster's console logger shows warnings and errors only; every event stays in the run history
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-
 from pipelines.defs.landing.assets import branch_packages, hq_reference
 from pipelines.defs.landing.checks import branch_contract_rules, hq_contract_rules
 from pipelines.defs.landing.lake_tables import lake_tables
@@ -21,6 +18,9 @@ from pipelines.defs.publish.assets import serving_warehouse
 from pipelines.defs.resources import DataPaths
 from pipelines.defs.transform.assets import dbt, warehouse_models
 from warehouse.settings import Paths
+
+#: Dagster's console logger shows warnings and errors only; every event stays in the run history
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def land_pending(instance: dg.DagsterInstance, paths: Paths,
