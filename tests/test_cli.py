@@ -50,3 +50,16 @@ def test_land_then_status_reports_the_lake(example_inbox: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert "6 packages landed, 2023-10-09 .. 2023-10-10, 2 branches + HQ" in out
     assert "no data-quality events" in out
+
+
+def test_status_lists_a_refused_package_with_its_reason(example_inbox: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (example_inbox / "20231010" / "3301" / "trades.csv").write_bytes(b"trade_id,order_id\n")  # sha256 breaks
+    monkeypatch.setenv("WAREHOUSE_DATA", str(tmp_path))
+    assert main(["land", "--inbox", str(example_inbox)]) == 0
+    assert "5 landed, 1 refused" in capsys.readouterr().out
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "1 packages refused" in out
+    assert "refused 2023-10-10 3301: trades.csv, rule sha256_mismatch: sha256 of trades.csv is" in out

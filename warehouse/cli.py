@@ -88,7 +88,7 @@ def cmd_land(args: argparse.Namespace, paths: Paths) -> None:
 
 
 def cmd_status(args: argparse.Namespace, paths: Paths) -> None:
-    from warehouse.landing.quality import lake_status
+    from warehouse.landing.quality import lake_status, refusals
 
     status = lake_status(paths.lake)
     if status.packages == 0:
@@ -109,6 +109,9 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> None:
         console.print("no data-quality events")
     console.print(f"{status.quality.quarantined:,} rows quarantined, "
                   f"{status.quality.refused:,} packages refused")
+    for day, branch, file, row, rule, detail in refusals(paths.lake).iter_rows():
+        where = f"{file or 'package'}" + (f" row {row}" if row is not None else "")
+        console.print(f"  refused {day} {branch}: {where}, rule {rule}: {detail}")
 
 
 def cmd_run(args: argparse.Namespace, paths: Paths) -> None:

@@ -64,6 +64,15 @@ def quality_summary(lake: Path, head_office: bool | None = None) -> QualitySumma
     return QualitySummary(errors, quarantined, refused, by_rule)
 
 
+def refusals(lake: Path) -> pl.DataFrame:
+    """Every refused package attempt: business_date, branch, file, source_row, rule, detail."""
+    columns = ["business_date", "branch", "file", "source_row", "rule", "detail"]
+    if (refused := _scan(lake, REFUSED_PACKAGES)) is None:
+        return pl.DataFrame(schema={**_HIVE, "file": pl.String(), "source_row": pl.Int64(),
+                                    "rule": pl.String(), "detail": pl.String()})
+    return refused.select(columns).sort("business_date", "branch").collect()
+
+
 def lake_status(lake: Path) -> LakeStatus:
     landed = _scan(lake, LANDED_PACKAGES)
     if landed is None:
