@@ -49,12 +49,12 @@ def flag(
 
     The value is the field as written (`raw(column)`) unless `value` is given.
     """
-    hits = frame.filter(mask.fill_null(False))
-    if hits.is_empty():
-        return no_events()
+    if frame.is_empty() or not frame.select(mask.fill_null(False).any()).item():
+        return no_events()  # the common case: evaluate the mask only, build nothing
     if value is None:
         value = pl.col(raw(column)) if column is not None else pl.lit(None, pl.String)
-    return hits.select(
+    # lazily, so the filter only gathers the columns the event needs
+    return frame.lazy().filter(mask.fill_null(False)).select(
         pl.lit(file, pl.String).alias("file"),
         pl.col(SOURCE_ROW).cast(pl.Int64),
         pl.lit(rule, pl.String).alias("rule"),
@@ -62,7 +62,7 @@ def flag(
         value.cast(pl.String).alias("value"),
         pl.lit(severity, pl.String).alias("severity"),
         (pl.lit(detail, pl.String) if isinstance(detail, str) else detail.cast(pl.String)).alias("detail"),
-    )
+    ).collect()
 
 
 def package_event(rule: str, detail: str, severity: str = INFO) -> pl.DataFrame:

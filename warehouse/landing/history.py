@@ -1,26 +1,36 @@
 """What landing needs from the lake: earlier landed days of a branch and head office's reference data.
 
 Reads prune by the Hive path (`business_date=.../branch=...`), so a branch-day only ever opens its
-own branch's partitions and head office's, never the whole lake. Data of the day being landed is
-never read back from the lake: a correction must not be checked against the revision it replaces.
+own branch's partitions and head office's, never the whole lake. What rules need from all earlier days
+(clients' rates, IPO subscriptions, securities, service relations) comes from one derived state
+partition of the previous landed day (see `state`), so landing a day costs the same after 20 or 2,000
+landed days. Data of the day being landed is never read back from the lake: a correction must not be
+checked against the revision it replaces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from warehouse.contract.spec import CLIENT_BROKERS, CLIENTS, HQ, ORDERS, SECURITIES, FileSpec
+from warehouse.contract.spec import HQ
 from warehouse.lake.layout import LANDED_PACKAGES, PART_FILE, partition_file
 
-from .fields import Typed, dtype
+from .fields import Typed
 from .inbox import parse_date_dir
+from .state import (
+    CLIENT_RATES,
+    RELATIONS_STATE,
+    SECURITIES_STATE,
+    SUBSCRIPTIONS,
+    fold,
+    state_as_of,
+    state_before,
+)
 
-BUSINESS_DATE = "business_date"
 SECURITY_KEY = ["market", "security_code"]
 POSITION_KEY = ["client_id", "market", "security_code"]
 
@@ -37,30 +47,6 @@ def partitions(lake: Path, table: str, branch: str) -> list[tuple[date, Path]]:
 
 def landed_dates(lake: Path, branch: str) -> list[date]:
     return [day for day, _ in partitions(lake, LANDED_PACKAGES, branch)]
-
-
-def scan(
-    lake: Path, spec: FileSpec, branch: str, columns: list[str], keep: Callable[[date], bool]
-) -> pl.DataFrame:
-    """The given columns of a branch's partitions whose date passes `keep`, with `business_date`."""
-    frames = [
-        pl.scan_parquet(path).select(columns).with_columns(pl.lit(day).alias(BUSINESS_DATE))
-        for day, path in partitions(lake, spec.table, branch)
-        if keep(day)
-    ]
-    if not frames:
-        return pl.DataFrame(schema={c: dtype(spec.column(c)) for c in columns} | {BUSINESS_DATE: pl.Date()})
-    return pl.concat(frames).collect()
-
-
-def latest(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    """The latest business date's row per key (rows of one date keep their file order: last wins)."""
-    return (
-        frame.with_row_index("__order")
-        .sort([BUSINESS_DATE, "__order"])
-        .unique(key, keep="last", maintain_order=True)
-        .drop("__order")
-    )
 
 
 @dataclass(frozen=True)
@@ -83,30 +69,21 @@ class BranchContext:
     known_clients: pl.Series  # every client id of the branch up to the date
     previous: Previous | None  # None on the branch's first landed day or after a gap
     gap_from: date | None  # the previous landed date when it is not the previous trading day
+    earlier_subscriptions: pl.DataFrame  # the subscriptions state of the previous landed day
 
     def subscriptions(self) -> pl.DataFrame:
-        """IPO subscription orders (biz_type 1) of the branch's earlier landed days."""
-        frame = scan(
-            self.lake,
-            ORDERS,
-            self.branch,
-            ["order_id", "client_id", "market", "security_code", "biz_type"],
-            lambda d: d < self.business_date,
-        )
-        return frame.filter(pl.col("biz_type") == "1").drop("biz_type", BUSINESS_DATE)
+        """IPO subscription orders (biz_type 1) of the branch's earlier landed days: order_id, client_id,
+        market, security_code."""
+        return self.earlier_subscriptions
 
 
 def hq_securities(lake: Path, business_date: date, today: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Latest record of every security up to the date: from landed HQ days up to it, or, while head
-    office's package of the date is being landed, from the days before plus `today`."""
-    columns = ["market", "security_code", "security_type", "board", "list_date"]
+    """Latest record of every security up to the date: head office's securities state of the date, or,
+    while head office's package of the date is being landed, the state before it folded with `today`."""
     if today is None:
-        return latest(scan(lake, SECURITIES, HQ, columns, lambda d: d <= business_date), SECURITY_KEY).drop(
-            BUSINESS_DATE
-        )
-    earlier = scan(lake, SECURITIES, HQ, columns, lambda d: d < business_date)
-    today = today.select(columns).with_columns(pl.lit(business_date).alias(BUSINESS_DATE))
-    return latest(pl.concat([earlier, today]), SECURITY_KEY).drop(BUSINESS_DATE)
+        return state_as_of(lake, SECURITIES_STATE, HQ, business_date)
+    earlier = state_before(lake, SECURITIES_STATE, HQ, business_date)
+    return fold(SECURITIES_STATE, earlier, today, business_date)
 
 
 def hq_branch_codes(lake: Path, business_date: date) -> pl.Series:
@@ -120,11 +97,8 @@ def branch_context(lake: Path, business_date: date, branch: str, clients: Typed)
     quotes = pl.read_parquet(
         partition_file(lake, "quotes", business_date, HQ), columns=[*SECURITY_KEY, "prev_close"]
     ).unique(SECURITY_KEY, keep="first", maintain_order=True)
-    before = scan(lake, CLIENTS, branch, ["client_id", "commission_rate"], lambda d: d < business_date)
-    today = clients.rows.select("client_id", "commission_rate").with_columns(
-        pl.lit(business_date).alias(BUSINESS_DATE)
-    )
-    rates = latest(pl.concat([before, today]), ["client_id"]).drop(BUSINESS_DATE)
+    before = state_before(lake, CLIENT_RATES, branch, business_date)
+    rates = fold(CLIENT_RATES, before, clients.rows, business_date)
     known = pl.concat([rates["client_id"], clients.quarantine["client_id"].drop_nulls()]).unique()
 
     trading_days = [d for d in landed_dates(lake, HQ) if d < business_date]
@@ -141,10 +115,13 @@ def branch_context(lake: Path, business_date: date, branch: str, clients: Typed)
         )
     elif branch_days:
         gap_from = branch_days[-1]
-    return BranchContext(lake, business_date, branch, securities, quotes, rates, known, previous, gap_from)
+    subscriptions = state_before(lake, SUBSCRIPTIONS, branch, business_date)
+    return BranchContext(
+        lake, business_date, branch, securities, quotes, rates, known, previous, gap_from, subscriptions
+    )
 
 
 def hq_relations(lake: Path, business_date: date) -> pl.DataFrame:
-    """client_brokers rows of head office's landed days before the date."""
-    columns = ["client_id", "broker_id", "relation_type", "share_pct", "start_date", "end_date"]
-    return scan(lake, CLIENT_BROKERS, HQ, columns, lambda d: d < business_date)
+    """The service relations state of head office's landed day before the date: the latest row of every
+    relation that can still be open."""
+    return state_before(lake, RELATIONS_STATE, HQ, business_date)

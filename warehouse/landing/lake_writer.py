@@ -17,7 +17,7 @@ from warehouse.lake.layout import LANDED_PACKAGES, PART_FILE, REFUSED_PACKAGES, 
 
 STAGING = "_staging"  # inside the lake, so every rename stays on one file system
 ROW_GROUP_ROWS = 1_000_000
-ZSTD_LEVEL = 9
+ZSTD_LEVEL = 3
 
 
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:

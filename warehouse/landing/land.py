@@ -28,10 +28,19 @@ from .events import combine, rules_by_row
 from .fields import Typed, dtype, type_file
 from .history import branch_context, hq_branch_codes, hq_relations, hq_securities
 from .inbox import package_key
-from .lake_writer import replace_branch_day, write_refusal
+from .lake_writer import replace_branch_day, write_parquet, write_refusal
 from .manifest import Manifest, content_digest, read_manifest, verified_files
 from .pending import landed_records
 from .reader import SOURCE_ROW, read_strings, to_utf8
+from .state import (
+    CLIENT_RATES,
+    RELATIONS_STATE,
+    SECURITIES_STATE,
+    SUBSCRIPTIONS,
+    fold,
+    refresh_later,
+    states_for,
+)
 
 Outcome = Literal["landed", "unchanged", "refused"]
 
@@ -70,7 +79,8 @@ def _landed_record(lake: Path, business_date: date, branch: str) -> dict[str, ob
 
 def _owned_tables(branch: str) -> list[str]:
     tables = [s.table for s in files_for(branch)]
-    return [*tables, *(t + QUARANTINE_SUFFIX for t in tables), DQ_EVENTS]
+    states = [s.table for s in states_for(branch)]
+    return [*tables, *(t + QUARANTINE_SUFFIX for t in tables), DQ_EVENTS, *states]
 
 
 def land_package(package_dir: Path, lake: Path) -> LandingResult:
@@ -179,15 +189,19 @@ def _read(package_dir: Path, manifest: Manifest, specs: tuple[FileSpec, ...]) ->
     return files
 
 
-def _branch_events(lake: Path, manifest: Manifest, files: dict[str, Typed]) -> list[pl.DataFrame]:
-    ctx = branch_context(lake, manifest.business_date, manifest.branch, files[CLIENTS.name])
+Checked = tuple[list[pl.DataFrame], dict[str, pl.DataFrame]]  # dq events, state table -> its new partition
+
+
+def _branch_events(lake: Path, manifest: Manifest, files: dict[str, Typed]) -> Checked:
+    day = manifest.business_date
+    ctx = branch_context(lake, day, manifest.branch, files[CLIENTS.name])
     enriched = dict(files)
     for spec, quotes in ((ORDERS, False), (TRADES, True)):
         rows = row_rules.with_reference(files[spec.name].rows, ctx, quotes=quotes)
         enriched[spec.name] = dataclasses.replace(files[spec.name], rows=rows)
     events = [
         *row_rules.order_rules(enriched[ORDERS.name].rows),
-        *row_rules.trade_rules(enriched[TRADES.name].rows, manifest.business_date),
+        *row_rules.trade_rules(enriched[TRADES.name].rows, day),
     ]
     for spec in files_for(manifest.branch):
         events += package_rules.duplicate_keys(files[spec.name], spec)
@@ -195,24 +209,30 @@ def _branch_events(lake: Path, manifest: Manifest, files: dict[str, Typed]) -> l
     events += package_rules.unknown_securities(files, ctx)
     events += package_rules.order_fill_rules(files, ctx)
     events += package_rules.roll_forward_rules(enriched, ctx)
-    return events
+    states = {
+        CLIENT_RATES.table: ctx.rates,
+        SUBSCRIPTIONS.table: fold(SUBSCRIPTIONS, ctx.subscriptions(), files[ORDERS.name].rows, day),
+    }
+    return events, states
 
 
-def _hq_events(lake: Path, manifest: Manifest, files: dict[str, Typed]) -> list[pl.DataFrame]:
+def _hq_events(lake: Path, manifest: Manifest, files: dict[str, Typed]) -> Checked:
     day = manifest.business_date
     events = row_rules.relation_rules(files[CLIENT_BROKERS.name].rows)
     for spec in files_for(HQ):
         events += package_rules.duplicate_keys(files[spec.name], spec)
     securities = hq_securities(lake, day, files[SECURITIES.name].rows)
-    events += package_rules.hq_rules(files, securities, hq_relations(lake, day), day)
-    return events
+    earlier_relations = hq_relations(lake, day)
+    events += package_rules.hq_rules(files, securities, earlier_relations, day)
+    relations = fold(RELATIONS_STATE, earlier_relations, files[CLIENT_BROKERS.name].rows, day)
+    return events, {SECURITIES_STATE.table: securities, RELATIONS_STATE.table: relations}
 
 
 def _land(package_dir: Path, lake: Path, manifest: Manifest) -> LandingResult:
     specs = files_for(manifest.branch)
     files = _read(package_dir, manifest, specs)
     parse_events = [t.events for t in files.values()]
-    checks = (_hq_events if manifest.branch == HQ else _branch_events)(lake, manifest, files)
+    checks, states = (_hq_events if manifest.branch == HQ else _branch_events)(lake, manifest, files)
     order = {spec.name: i for i, spec in enumerate(specs)}
     events = combine([*parse_events, *checks])
     events = (
@@ -237,6 +257,7 @@ def _land(package_dir: Path, lake: Path, manifest: Manifest) -> LandingResult:
             tables[spec.table + QUARANTINE_SUFFIX] = typed.quarantine
     if not events.is_empty():
         tables[DQ_EVENTS] = events
+    tables.update(states)
 
     rows_landed = {spec.name: files[spec.name].rows.height for spec in specs}
     violations = dict(events.group_by("rule", maintain_order=True).len().iter_rows())
@@ -257,6 +278,7 @@ def _land(package_dir: Path, lake: Path, manifest: Manifest) -> LandingResult:
     replace_branch_day(
         lake, manifest.business_date, manifest.branch, tables, _owned_tables(manifest.branch), record
     )
+    refresh_later(lake, manifest.branch, manifest.business_date, write_parquet)
     return LandingResult(
         manifest.business_date,
         manifest.branch,

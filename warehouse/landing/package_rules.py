@@ -23,11 +23,12 @@ from warehouse.contract.spec import (
 
 from .events import INFO, flag, package_event, raw
 from .fields import Typed
-from .history import BUSINESS_DATE, POSITION_KEY, SECURITY_KEY, BranchContext, latest
-from .row_rules import scaled, shown
+from .history import POSITION_KEY, SECURITY_KEY, BranchContext
+from .reader import SOURCE_ROW
+from .row_rules import lookup, scaled, shown
+from .state import RELATIONS_STATE, fold
 
 SHARE_TOTAL = 100 * 10 ** DECIMAL_SCALE[Kind.PCT]
-_RELATION_KEY = ["client_id", "broker_id", "relation_type", "start_date"]
 
 
 def duplicate_keys(typed: Typed, spec: FileSpec) -> list[pl.DataFrame]:
@@ -35,7 +36,7 @@ def duplicate_keys(typed: Typed, spec: FileSpec) -> list[pl.DataFrame]:
     key = list(spec.key)
     value = pl.concat_str([pl.col(raw(c)) for c in key], separator="|")
     detail = f"{'/'.join(key)} is not unique in the file"
-    mask = pl.struct(key).is_duplicated()
+    mask = pl.col(key[0]).is_duplicated() if len(key) == 1 else pl.struct(key).is_duplicated()
     return [
         flag(
             typed.rows,
@@ -107,13 +108,19 @@ def unknown_securities(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
 def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.DataFrame]:
     orders, trades = files[ORDERS.name].rows, files[TRADES.name].rows
     normal_fills = (
-        trades.filter(pl.col("biz_type") == "0")
+        trades.lazy()
+        .filter(pl.col("biz_type") == "0")
         .group_by("order_id")
         .agg(pl.col("qty").sum().alias("__fills_qty"), pl.len().alias("__fills"))
+        .collect()
     )
-    o = orders.join(normal_fills, on="order_id", how="left", maintain_order="left").with_columns(
-        pl.col("__fills_qty").fill_null(0), pl.col("__fills").fill_null(0)
-    )
+    # only the columns the checks and their events use: joins never gather the wide frames
+    order_columns = ["filled_qty", "cancelled_qty", "order_qty", "status", "biz_type"]
+    o = lookup(
+        orders.select("order_id", *order_columns, SOURCE_ROW, raw("filled_qty"), raw("status")),
+        normal_fills,
+        "order_id",
+    ).with_columns(pl.col("__fills_qty").fill_null(0), pl.col("__fills").fill_null(0))
     filled, cancelled, ordered, status = (
         pl.col(c) for c in ("filled_qty", "cancelled_qty", "order_qty", "status")
     )
@@ -162,10 +169,10 @@ def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.Dat
 
     same = ["client_id", "market", "security_code", "side", "biz_type"]
     all_ids = pl.concat([orders["order_id"], files[ORDERS.name].quarantine["order_id"].drop_nulls()])
-    first = orders.unique("order_id", keep="first", maintain_order=True).select(
-        "order_id", *(pl.col(c).alias(f"__order_{c}") for c in same)
+    first = orders.select("order_id", *(pl.col(c).alias(f"__order_{c}") for c in same)).unique(
+        "order_id", keep="first"
     )
-    t = trades.join(first, on="order_id", how="left", maintain_order="left")
+    t = lookup(trades.select("order_id", *same, SOURCE_ROW, raw("order_id")), first, "order_id")
     differs = pl.any_horizontal(pl.col(c) != pl.col(f"__order_{c}") for c in same)
     normal_fill = pl.col("biz_type") == "0"
     events += [
@@ -191,7 +198,11 @@ def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.Dat
         subscriptions = ctx.subscriptions().select(
             "order_id", *(pl.col(c).alias(f"__sub_{c}") for c in same[:3])
         )
-        a = trades.join(subscriptions.unique("order_id"), on="order_id", how="left", maintain_order="left")
+        a = lookup(
+            trades.select("order_id", *same, SOURCE_ROW, raw("order_id")),
+            subscriptions.unique("order_id", keep="first"),
+            "order_id",
+        )
         unmatched = pl.col("__sub_client_id").is_null() | pl.any_horizontal(
             pl.col(c) != pl.col(f"__sub_{c}") for c in same[:3]
         )
@@ -228,17 +239,14 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
     trades, positions = files[TRADES.name].rows, files[POSITIONS.name].rows
     transfers, flows, balances = (files[s.name].rows for s in (CUSTODY_TRANSFERS, CASH_FLOWS, BALANCES))
     prev_qty = prev.positions.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__prev_qty"))
-    today_qty = positions.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__today_qty"))
-
-    sells = trades.filter((pl.col("side") == "S") & (pl.col("biz_type") == "0"))
-    sold = sells.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__sold"))
-    s = (
-        trades.join(sold, on=POSITION_KEY, how="left", maintain_order="left")
-        .join(prev_qty, on=POSITION_KEY, how="left", maintain_order="left")
-        .join(today_qty, on=POSITION_KEY, how="left", maintain_order="left")
-        .with_columns(pl.col("__prev_qty", "__today_qty").fill_null(0))
-    )
     is_sell = (pl.col("side") == "S") & (pl.col("biz_type") == "0")
+
+    # T+1 and odd lots: only normal sells are checked, on a narrow frame of them
+    sells = trades.filter(is_sell).select(*POSITION_KEY, "qty", "board", SOURCE_ROW, raw("qty"))
+    sold = sells.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__sold"))
+    today_qty = positions.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__today_qty"))
+    s = lookup(lookup(lookup(sells, sold, POSITION_KEY), prev_qty, POSITION_KEY), today_qty, POSITION_KEY)
+    s = s.with_columns(pl.col("__prev_qty", "__today_qty").fill_null(0))
     odd = (
         pl.when(pl.col("board") == "STAR")
         .then(pl.col("qty") < STAR_MIN_BUY)
@@ -248,7 +256,7 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
     events = [
         flag(
             s,
-            is_sell & (pl.col("__sold") > pl.col("__prev_qty")),
+            pl.col("__sold") > pl.col("__prev_qty"),
             file=TRADES.name,
             rule="t1_oversell",
             column="qty",
@@ -258,7 +266,7 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
         ),
         flag(
             s,
-            is_sell & odd & ~clears,
+            odd & ~clears,
             file=TRADES.name,
             rule="odd_lot_sell",
             column="qty",
@@ -267,12 +275,15 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
     ]
 
     side_qty = pl.when(pl.col("side") == "B").then(pl.col("qty")).otherwise(-pl.col("qty"))
-    moved = (
+    zero = pl.lit(0, pl.Int64)
+    expected_qty = (
         pl.concat(
             [
-                trades.select(*POSITION_KEY, side_qty.alias("__delta")),
+                prev_qty.select(*POSITION_KEY, "__prev_qty", zero.alias("__delta")),
+                trades.select(*POSITION_KEY, zero.alias("__prev_qty"), side_qty.alias("__delta")),
                 transfers.select(
                     *POSITION_KEY,
+                    zero.alias("__prev_qty"),
                     pl.when(pl.col("direction") == "I")
                     .then(pl.col("qty"))
                     .otherwise(-pl.col("qty"))
@@ -281,27 +292,16 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
             ]
         )
         .group_by(POSITION_KEY)
-        .agg(pl.col("__delta").sum())
+        .agg(pl.col("__prev_qty").sum(), pl.col("__delta").sum())
     )
     excluded = _excluded(files, (TRADES, CUSTODY_TRANSFERS, POSITIONS)).implode()
-    pos = (
-        pl.concat([prev_qty.select(POSITION_KEY), moved.select(POSITION_KEY), positions.select(POSITION_KEY)])
-        .unique(maintain_order=True)
-        .join(prev_qty, on=POSITION_KEY, how="left", maintain_order="left")
-        .join(moved, on=POSITION_KEY, how="left", maintain_order="left")
-        .join(
-            positions.select(*POSITION_KEY, "qty", "source_row"),
-            on=POSITION_KEY,
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(pl.col("__prev_qty", "__delta", "qty").fill_null(0))
-        .filter(~pl.col("client_id").is_in(excluded))
-    )
+    pos = _rolled(
+        positions.select(*POSITION_KEY, "qty", SOURCE_ROW), expected_qty, POSITION_KEY, "qty", zero
+    ).filter(~pl.col("client_id").is_in(excluded))
     expected = pl.col("__prev_qty") + pl.col("__delta")
     events.append(
         flag(
-            pos.sort("source_row", nulls_last=True, maintain_order=True),
+            pos,
             pl.col("qty") != expected,
             file=POSITIONS.name,
             rule="position_roll_forward",
@@ -325,41 +325,33 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
         .then(pl.lit(0, pl.Int128) - scaled("amount") - fees)
         .otherwise(scaled("amount") - fees)
     )
-    cash_moves = (
+    zero128 = pl.lit(0, pl.Int128)
+    expected_cash = (
         pl.concat(
             [
-                flows.select("client_id", scaled("amount").alias("__delta")),
-                trades.select("client_id", trade_cash.alias("__delta")),
+                prev.balances.select(
+                    "client_id", scaled("cash_balance").alias("__prev_cash"), zero128.alias("__delta")
+                ),
+                flows.select("client_id", zero128.alias("__prev_cash"), scaled("amount").alias("__delta")),
+                trades.select("client_id", zero128.alias("__prev_cash"), trade_cash.alias("__delta")),
             ]
         )
         .group_by("client_id")
-        .agg(pl.col("__delta").sum())
+        .agg(pl.col("__prev_cash").sum(), pl.col("__delta").sum())
     )
-    prev_cash = prev.balances.group_by("client_id").agg(scaled("cash_balance").sum().alias("__prev_cash"))
     excluded = _excluded(files, (TRADES, CASH_FLOWS, BALANCES)).implode()
-    cash = (
-        pl.concat(
-            [prev_cash.select("client_id"), cash_moves.select("client_id"), balances.select("client_id")]
-        )
-        .unique(maintain_order=True)
-        .join(prev_cash, on="client_id", how="left", maintain_order="left")
-        .join(cash_moves, on="client_id", how="left", maintain_order="left")
-        .join(
-            balances.select(
-                "client_id", scaled("cash_balance").alias("__cash"), "source_row", pl.col(raw("cash_balance"))
-            ),
-            on="client_id",
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(pl.col("__prev_cash", "__delta", "__cash").fill_null(0))
-        .filter(~pl.col("client_id").is_in(excluded))
-    )
-    expected_cash = pl.col("__prev_cash") + pl.col("__delta")
+    cash = _rolled(
+        balances.select("client_id", scaled("cash_balance").alias("__cash"), SOURCE_ROW),
+        expected_cash,
+        ["client_id"],
+        "__cash",
+        zero128,
+    ).filter(~pl.col("client_id").is_in(excluded))
+    expected_balance = pl.col("__prev_cash") + pl.col("__delta")
     events.append(
         flag(
-            cash.sort("source_row", nulls_last=True, maintain_order=True),
-            pl.col("__cash") != expected_cash,
+            cash,
+            pl.col("__cash") != expected_balance,
             file=BALANCES.name,
             rule="cash_roll_forward",
             column="cash_balance",
@@ -369,17 +361,34 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
                 pl.col("client_id"),
                 shown(pl.col("__cash"), 2),
                 shown(pl.col("__prev_cash"), 2),
-                shown(expected_cash, 2),
+                shown(expected_balance, 2),
             ),
         )
     )
     return events
 
 
+def _rolled(
+    today: pl.DataFrame, expected: pl.DataFrame, key: list[str], value: str, zero: pl.Expr
+) -> pl.DataFrame:
+    """Today's rows (in file order) with the expected parts of their key (0 where none), then the keys
+    expected but absent today (value 0, no source row), in key order."""
+    parts = ["__prev_qty", "__delta"] if "__prev_qty" in expected.columns else ["__prev_cash", "__delta"]
+    present = lookup(today, expected, key).with_columns(pl.col(parts).fill_null(0))
+    absent = (
+        expected.join(today.select(key), on=key, how="anti")
+        .sort(key)
+        .select(*key, zero.alias(value), pl.lit(None, pl.Int64).alias(SOURCE_ROW), *parts)
+    )
+    return pl.concat([present, absent.select(present.columns)])
+
+
 def hq_rules(
     files: dict[str, Typed], securities: pl.DataFrame, earlier_relations: pl.DataFrame, business_date: date
 ) -> list[pl.DataFrame]:
-    """Quotes of unknown securities; servicing shares of each client touched today that do not add to 100."""
+    """Quotes of unknown securities; servicing shares of each client touched today that do not add to 100.
+
+    `earlier_relations` is the service relations state of head office's previous landed day."""
     quotes = files[QUOTES.name].rows
     known = securities.select(SECURITY_KEY).with_columns(pl.lit(True).alias("__known"))
     q = quotes.with_columns(_unknown_security_mask(quotes, known).alias("__unknown"))
@@ -396,16 +405,7 @@ def hq_rules(
     ]
 
     today = files[CLIENT_BROKERS.name].rows
-    columns = [*_RELATION_KEY, "share_pct", "end_date"]
-    relations = latest(
-        pl.concat(
-            [
-                earlier_relations.select(*columns, BUSINESS_DATE),
-                today.select(columns).with_columns(pl.lit(business_date).alias(BUSINESS_DATE)),
-            ]
-        ),
-        _RELATION_KEY,
-    )
+    relations = fold(RELATIONS_STATE, earlier_relations, today, business_date)
     d = pl.lit(business_date)
     open_ = (pl.col("start_date") <= d) & (pl.col("end_date").is_null() | (pl.col("end_date") >= d))
     totals = (

@@ -51,13 +51,20 @@ def shown(value: pl.Expr, scale: int) -> pl.Expr:
     )
 
 
+def lookup(frame: pl.DataFrame, reference: pl.DataFrame, on: str | list[str]) -> pl.DataFrame:
+    """`frame` with the columns of `reference` (unique on `on`) added by key: a left join made on the key
+    columns only, so the wide frame is never gathered."""
+    found = frame.select(on).join(reference, on=on, how="left", maintain_order="left").drop(on)
+    return frame.hstack(found)
+
+
 def with_reference(frame: pl.DataFrame, ctx: BranchContext, quotes: bool = False) -> pl.DataFrame:
     """Join each row to its security (type, board, list date) and, for fills, the day's prev_close and
     the client's commission rate."""
-    frame = frame.join(ctx.securities, on=SECURITY_KEY, how="left", maintain_order="left")
+    frame = lookup(frame, ctx.securities, SECURITY_KEY)
     if quotes:
-        frame = frame.join(ctx.quotes, on=SECURITY_KEY, how="left", maintain_order="left")
-        frame = frame.join(ctx.rates, on="client_id", how="left", maintain_order="left")
+        frame = lookup(frame, ctx.quotes, SECURITY_KEY)
+        frame = lookup(frame, ctx.rates, "client_id")
     return frame
 
 

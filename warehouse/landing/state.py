@@ -1,0 +1,147 @@
+"""Derived per-branch state: what landing needs from a branch's (or head office's) earlier days, kept
+small and carried forward one landed day at a time, so landing day t never scans earlier days.
+
+Rules that look back in history need, for each branch-day, only a folded summary of all earlier days:
+
+    _state_client_rates    branch  client_id, commission_rate: every client's latest record
+    _state_subscriptions   branch  order_id, client_id, market, security_code: IPO subscriptions
+    _state_securities      HQ      market, security_code, security_type, board, list_date: latest record
+    _state_client_brokers  HQ      the latest client_brokers row of every relation key still open
+                                   (a relation whose end_date is before the day can never be open again)
+
+Each is a lake table partitioned like the others (`business_date=.../branch=...`). The partition of
+day t is "the state as of the end of day t": the state of the branch's previous landed day plus the
+typed rows of day t's file, folded (latest row per key wins; subscriptions are appended). It is written
+with the branch-day in the same atomic swap (`replace_branch_day`), so it is replaced whole with the
+branch-day, a re-run writes the same bytes, and a correction of day t re-derives day t's state from the
+previous landed day's state. Landing day t reads one state partition: that of the previous landed day
+(or, for head office's securities seen by a branch, head office's state of day t itself).
+
+The state holds codes, rates, dates and relation shares only, never personal data (no names, id
+numbers or phone numbers).
+
+Out of order: when a day earlier than the branch's last landed day is landed (a late package or a
+correction), the states of the branch's later landed days are re-derived forward from it, one landed
+day at a time (`refresh_later`). A lake landed before these states existed has no state partition; the
+state of such a day is rebuilt once from the landed partitions up to it (`state_as_of`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from warehouse.contract.spec import CLIENT_BROKERS, CLIENTS, HQ, ORDERS, SECURITIES, FileSpec
+from warehouse.lake.layout import LANDED_PACKAGES, PART_FILE, partition_file
+
+from .fields import dtype
+from .inbox import parse_date_dir
+
+
+@dataclass(frozen=True)
+class StateTable:
+    table: str  # lake table name, starts with "_state_"
+    source: FileSpec  # the package file it is derived from
+    columns: tuple[str, ...]  # columns of the source kept in the state
+    key: tuple[str, ...] | None  # the latest row per key is kept; None: every row is kept
+    keep: pl.Expr | None = None  # only source rows passing this enter the state
+    drop_on: Callable[[date], pl.Expr] | None = None  # state rows dropped once the state is as of a date
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema={c: dtype(self.source.column(c)) for c in self.columns})
+
+
+CLIENT_RATES = StateTable("_state_client_rates", CLIENTS, ("client_id", "commission_rate"), ("client_id",))
+SUBSCRIPTIONS = StateTable(
+    "_state_subscriptions",
+    ORDERS,
+    ("order_id", "client_id", "market", "security_code"),
+    None,
+    keep=pl.col("biz_type") == "1",
+)
+SECURITIES_STATE = StateTable(
+    "_state_securities",
+    SECURITIES,
+    ("market", "security_code", "security_type", "board", "list_date"),
+    ("market", "security_code"),
+)
+RELATIONS_STATE = StateTable(
+    "_state_client_brokers",
+    CLIENT_BROKERS,
+    ("client_id", "broker_id", "relation_type", "share_pct", "start_date", "end_date"),
+    ("client_id", "broker_id", "relation_type", "start_date"),
+    drop_on=lambda day: pl.col("end_date").is_not_null() & (pl.col("end_date") < pl.lit(day)),
+)
+BRANCH_STATES = (CLIENT_RATES, SUBSCRIPTIONS)
+HQ_STATES = (SECURITIES_STATE, RELATIONS_STATE)
+
+
+def states_for(branch: str) -> tuple[StateTable, ...]:
+    return HQ_STATES if branch == HQ else BRANCH_STATES
+
+
+def fold(state: StateTable, previous: pl.DataFrame, rows: pl.DataFrame, day: date) -> pl.DataFrame:
+    """The state as of `day`: the previous state plus the day's typed `rows` of the source file."""
+    today = rows if state.keep is None else rows.filter(state.keep)
+    frame = pl.concat([previous.select(state.columns), today.select(state.columns)])
+    if state.key is not None:
+        frame = frame.unique(list(state.key), keep="last", maintain_order=True)
+    if state.drop_on is not None:
+        frame = frame.filter(~state.drop_on(day))
+    return frame
+
+
+def landed_days(lake: Path, branch: str) -> list[date]:
+    """Every landed business date of the branch, oldest first (a directory listing, no file read)."""
+    found = []
+    for path in (lake / LANDED_PACKAGES).glob(f"business_date=*/branch={branch}/{PART_FILE}"):
+        day = parse_date_dir(path.parent.parent.name.removeprefix("business_date=").replace("-", ""))
+        if day is not None:
+            found.append(day)
+    return sorted(found)
+
+
+def _source_rows(lake: Path, state: StateTable, day: date, branch: str) -> pl.DataFrame:
+    path = partition_file(lake, state.source.table, day, branch)
+    if not path.is_file():
+        empty = state.empty()
+        return empty if state.keep is None else empty.with_columns(pl.lit(None, pl.String).alias("biz_type"))
+    columns = [*state.columns, *(["biz_type"] if state.keep is not None else [])]
+    return pl.read_parquet(path, columns=columns)
+
+
+def state_as_of(lake: Path, state: StateTable, branch: str, day: date) -> pl.DataFrame:
+    """The state at the end of the landed day `day` of the branch: its partition, or, in a lake landed
+    before states were kept, folded once from the landed partitions up to that day."""
+    path = partition_file(lake, state.table, day, branch)
+    if path.is_file():
+        return pl.read_parquet(path)
+    frame = state.empty()
+    for earlier in (d for d in landed_days(lake, branch) if d <= day):
+        frame = fold(state, frame, _source_rows(lake, state, earlier, branch), earlier)
+    return frame
+
+
+def state_before(lake: Path, state: StateTable, branch: str, day: date) -> pl.DataFrame:
+    """The state at the end of the branch's latest landed day before `day` (empty on its first day)."""
+    earlier = [d for d in landed_days(lake, branch) if d < day]
+    return state_as_of(lake, state, branch, earlier[-1]) if earlier else state.empty()
+
+
+def refresh_later(lake: Path, branch: str, day: date, write: Callable[[pl.DataFrame, Path], None]) -> None:
+    """After landing `day`, re-derive the states of the branch's later landed days, in date order."""
+    later = [d for d in landed_days(lake, branch) if d > day]
+    for state in states_for(branch):
+        previous = state_as_of(lake, state, branch, day) if later else None
+        for u in later:
+            assert previous is not None
+            previous = fold(state, previous, _source_rows(lake, state, u, branch), u)
+            target = partition_file(lake, state.table, u, branch)
+            temporary = target.with_name(PART_FILE + ".tmp")
+            write(previous, temporary)
+            os.replace(temporary, target)
