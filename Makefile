@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 PRESET ?= demo
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench docs clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/landing.py
+
+docs: install
+	$(BIN)/dbt docs generate --profiles-dir . --target-path target
 
 clean:
 	rm -rf data target logs

@@ -7,12 +7,15 @@ launch the same assets from `dagster-daemon`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import dagster as dg
 
+from pipelines.defs.digest.assets import daily_digests
 from pipelines.defs.landing.assets import branch_packages, hq_reference
 from pipelines.defs.landing.checks import branch_contract_rules, hq_contract_rules
 from pipelines.defs.landing.lake_tables import lake_tables
+from pipelines.defs.landing.partitions import business_dates
 from pipelines.defs.landing.requests import next_landing_request
 from pipelines.defs.publish.assets import serving_warehouse
 from pipelines.defs.resources import DataPaths
@@ -26,7 +29,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 def land_pending(instance: dg.DagsterInstance, paths: Paths,
                  report: Callable[[str], None] = print) -> int:
     """Land every complete package of the inbox through the landing assets; returns the runs made."""
-    resources = {"paths": _data_paths(paths)}
+    resources = {"paths": DataPaths.of(paths)}
     runs = 0
     seen: set[str] = set()
     while (request := next_landing_request(instance, paths.inbox, paths.lake)) is not None:
@@ -54,12 +57,37 @@ def build_and_publish(instance: dg.DagsterInstance, paths: Paths) -> None:
     result = dg.materialize(
         [*lake_tables, warehouse_models, serving_warehouse],
         instance=instance,
-        resources={"paths": _data_paths(paths), "dbt": dbt},
+        resources={"paths": DataPaths.of(paths), "dbt": dbt},
         run_config=QUIET,
     )
     if not result.success:
         raise RuntimeError(f"warehouse build run {result.run_id} failed")
 
 
-def _data_paths(paths: Paths) -> DataPaths:
-    return DataPaths(inbox=str(paths.inbox), lake=str(paths.lake), warehouse=str(paths.warehouse))
+def send_digests(instance: dg.DagsterInstance, paths: Paths, business_date: date | None = None) -> str:
+    """The daily_digests asset for `business_date` (default: the last business day published) as a
+    Dagster run: SMTP when WAREHOUSE_SMTP_HOST is set, else .eml files in the outbox. Returns the
+    run's summary line; already delivered messages are not sent again."""
+    from warehouse.digest.data import last_business_date, open_serving
+
+    if business_date is None:
+        with open_serving(paths.warehouse) as connection:
+            business_date = last_business_date(connection)
+        if business_date is None:
+            return "the published warehouse holds no business day: no digests"
+    key = business_date.isoformat()
+    if not instance.has_dynamic_partition(business_dates.name, key):
+        instance.add_dynamic_partitions(business_dates.name, [key])
+    result = dg.materialize(
+        [daily_digests],
+        partition_key=key,
+        instance=instance,
+        resources={"paths": DataPaths.of(paths)},
+        run_config=QUIET,
+    )
+    if not result.success:
+        raise RuntimeError(f"digest run {result.run_id} failed")
+    [materialization] = result.asset_materializations_for_node("daily_digests")
+    return str(materialization.metadata["summary"].value)
+
+

@@ -3,6 +3,7 @@
     generate   write a synthetic brokerage's packages into the inbox
     land       validate the inbox's complete packages and land them in the lake
     status     what the lake holds: landed branch-days, rows, refusals, rule violations
+    digest     send the daily reminder e-mails of a business date
     run        the whole pipeline through Dagster: land, build the warehouse with dbt, publish it
 """
 
@@ -12,7 +13,9 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -117,7 +120,7 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> None:
 def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
     import dagster as dg
 
-    from pipelines.run import build_and_publish, land_pending
+    from pipelines.run import build_and_publish, land_pending, send_digests
 
     if not paths.inbox.is_dir() or not any(paths.inbox.iterdir()):
         console.print(f"inbox {paths.inbox} is empty: generating the {args.preset} brokerage first")
@@ -130,14 +133,34 @@ def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
         cmd_status(args, paths)
         console.print("building the warehouse (dbt build: models and their tests), then publishing")
         build_and_publish(instance, paths)
+        console.print(f"digests of the last business day: {send_digests(instance, paths)}")
     console.print(f"warehouse published: {paths.warehouse / SERVING_FILE} "
                   f"(open it read-only: duckdb -readonly {paths.warehouse / SERVING_FILE})")
+
+
+def cmd_digest(args: argparse.Namespace, paths: Paths) -> None:
+    import dagster as dg
+
+    from pipelines.run import send_digests
+
+    try:
+        business_date = date.fromisoformat(args.date) if args.date else None
+    except ValueError as bad:
+        raise UserError(f"--date {args.date!r} is not a date like 2024-06-28") from bad
+    if not (paths.warehouse / SERVING_FILE).exists():
+        raise UserError(f"no published warehouse at {paths.warehouse / SERVING_FILE}: run `make run` first")
+    paths.dagster_home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    with dg.DagsterInstance.get() as instance:
+        console.print(send_digests(instance, paths, business_date))
 
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Paths], None], str]] = {
     "generate": (cmd_generate, "write a synthetic brokerage's daily packages into the inbox"),
     "land": (cmd_land, "validate and land every complete package of the inbox into the lake"),
     "status": (cmd_status, "show what the lake holds and the data-quality events"),
+    "digest": (cmd_digest, "send the daily reminder digests of a business date (default: the last one); "
+                           "messages already delivered are not sent again"),
     "run": (cmd_run, "the whole pipeline through Dagster: generate if the inbox is empty, land, build, "
                      "publish"),
 }
@@ -154,12 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--seed", type=int, default=20240101, help="same seed, same brokerage")
         if name in ("generate", "land"):
             command.add_argument("--inbox", help="inbox folder (default: $WAREHOUSE_INBOX or data/inbox)")
+        if name == "digest":
+            command.add_argument("--date", help="business date YYYY-MM-DD (default: the last published)")
         if name == "generate":
             command.add_argument("--force", action="store_true", help="write into a non-empty inbox")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", message=".*is currently in beta.*")  # Dagster's API notes
     args = build_parser().parse_args(argv)
     handler, _ = COMMANDS[args.command]
     try:

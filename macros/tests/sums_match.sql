@@ -2,8 +2,9 @@
     The model's `columns`, summed by `group_by`, equal the same columns of `parent` (one row per
     `group_by`) exactly: an allocated or drilled-down cube adds back up to its parent's totals.
     A group missing on one side counts as zeros (a branch-day without clients has no broker rows).
+    aggregate_parent: the parent is finer than group_by (a daily fact for a monthly cube): sum it too.
 -#}
-{% test sums_match(model, parent, group_by, columns) %}
+{% test sums_match(model, parent, group_by, columns, aggregate_parent=false) %}
 
 with
 
@@ -24,9 +25,16 @@ parent as (
     select
         {{ group_by | join(', ') }},
         {%- for column in columns %}
+        {%- if aggregate_parent %}
+        cast(sum({{ column }}) as decimal(38, 2)) as {{ column }}{{ ',' if not loop.last }}
+        {%- else %}
         cast({{ column }} as decimal(38, 2)) as {{ column }}{{ ',' if not loop.last }}
+        {%- endif %}
         {%- endfor %}
     from {{ parent }}
+    {%- if aggregate_parent %}
+    group by {{ group_by | join(', ') }}
+    {%- endif %}
 
 )
 

@@ -120,6 +120,10 @@ final as (
         a.broker_key,
         a.is_unassigned,
         a.share,
+        -- the broker's slice [from, to) of the client-day: other measures of the client-day (per fill,
+        -- per order cell) are split with the same cumulative rounding and add up exactly
+        a.cumulative_share_from,
+        a.cumulative_share_to,
         d.is_effective_account,
         d.is_opening_day,
         {%- for measure in attributed %}

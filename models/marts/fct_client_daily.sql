@@ -1,11 +1,20 @@
 -- Client-day 客户日, one row per client and business date it appears in its branch's package:
 -- cash, market value, total assets, net cash / asset inflow, daily P&L and return, trading and the
--- daily flags (effective account, trapped client). See int_client_daily for the definitions.
+-- daily flags (effective account, trapped client), and the states that look back over time (active /
+-- inactive / reactivated, tier, churned, churn warning, trapped degrees, daily average assets and
+-- cumulative log-return building blocks, CSI 300 benchmark). See int_client_daily and
+-- int_client_daily_status for the definitions.
 with
 
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
+
+),
+
+status as (
+
+    select * from {{ ref('int_client_daily_status') }}
 
 ),
 
@@ -18,8 +27,40 @@ final as (
         {{ date_key('d.business_date') }} as date_key,
         coalesce(b.branch_key, '-1') as branch_key,
         coalesce(c.client_key, '-1') as client_key,
-        d.*
+        d.*,
+        coalesce(s.tier_code, '-1') as tier_key,
+        s.month_start_date,
+        s.is_active,
+        s.is_inactive,
+        s.is_reactivated,
+        s.previous_fill_date,
+        s.days_without_fill,
+        s.open_day_count,
+        s.open_total_assets,
+        s.month_daily_average_assets,
+        s.previous_month_daily_average_assets,
+        s.tier_code,
+        s.tier_rank,
+        s.is_closed,
+        s.is_churned_by_assets,
+        s.is_churned,
+        s.is_newly_churned,
+        s.lookback_daily_average_assets,
+        s.lookback_net_asset_inflow,
+        s.warning_net_asset_outflow,
+        s.warning_start_total_assets,
+        s.is_churn_warning,
+        s.deeply_trapped_degree,
+        s.log_return,
+        s.cumulative_log_return,
+        s.benchmark_close,
+        s.benchmark_daily_return,
+        s.benchmark_cumulative_log_return
     from client_days as d
+    inner join status as s
+        on s.business_date = d.business_date
+        and s.branch_code = d.branch_code
+        and s.client_id = d.client_id
     left join clients as c on c.client_key = d.client_id
     left join branches as b on b.branch_key = d.branch_code
 

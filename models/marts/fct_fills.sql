@@ -1,5 +1,6 @@
 -- Fills 成交, one row per fill: amount, fees, and net commission 净佣金 (commission - exchange
--- handling fee - regulator fee, each rounded half away from zero to 0.01, normal fills only).
+-- handling fee - regulator fee, each rounded half away from zero to 0.01, normal fills only), and for
+-- sells the moving-average cost removed and realized P&L 已实现盈亏 (int_position_cost_steps).
 with
 
 fills as (
@@ -12,6 +13,14 @@ clients as (select client_key from {{ ref('dim_client') }}),
 branches as (select branch_key from {{ ref('dim_branch') }}),
 securities as (select security_key from {{ ref('dim_security') }}),
 channels as (select channel_key from {{ ref('dim_channel') }}),
+
+cost_steps as (
+
+    select business_date, branch_code, event_id, qty_before, cost_before, cost_removed, realized_pnl
+    from {{ ref('int_position_cost_steps') }}
+    where event_kind = 'fill'
+
+),
 
 final as (
 
@@ -44,6 +53,10 @@ final as (
         f.handling_fee,
         f.regulator_fee,
         f.net_commission,
+        cs.qty_before as position_qty_before,
+        cs.cost_before as position_cost_before,
+        cast(case when f.side = 'S' then cs.cost_removed end as decimal(38, 2)) as cost_removed,
+        cs.realized_pnl,
         f.trade_time,
         f.source_row,
         f.dq_rules is not null as has_dq_issue
@@ -52,6 +65,10 @@ final as (
     left join branches as b on b.branch_key = f.branch_code
     left join securities as s on s.security_key = {{ security_key('f.market', 'f.security_code') }}
     left join channels as ch on ch.channel_key = f.channel
+    left join cost_steps as cs
+        on cs.business_date = f.business_date
+        and cs.branch_code = f.branch_code
+        and cs.event_id = f.trade_id
 
 )
 

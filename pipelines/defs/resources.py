@@ -1,5 +1,6 @@
 """Resources shared by every concern: where the data lives."""
 
+import dataclasses
 from pathlib import Path
 
 import dagster as dg
@@ -14,6 +15,18 @@ class DataPaths(dg.ConfigurableResource):
     inbox: str = str(Paths.from_env().inbox)
     lake: str = str(Paths.from_env().lake)
     warehouse: str = str(Paths.from_env().warehouse)
+    directory: str = str(Paths.from_env().directory)
+    outbox: str = str(Paths.from_env().outbox)
+
+    @classmethod
+    def of(cls, paths: Paths) -> "DataPaths":
+        return cls(inbox=str(paths.inbox), lake=str(paths.lake), warehouse=str(paths.warehouse),
+                   directory=str(paths.directory), outbox=str(paths.outbox))
+
+    def to_paths(self) -> Paths:
+        return dataclasses.replace(Paths.from_env(), inbox=Path(self.inbox), lake=Path(self.lake),
+                                   warehouse=Path(self.warehouse), directory=Path(self.directory),
+                                   outbox=Path(self.outbox))
 
     @property
     def inbox_path(self) -> Path:

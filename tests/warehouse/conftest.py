@@ -16,6 +16,7 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CONTRACT_EXAMPLE_INBOX = PROJECT_DIR / "tests" / "fixtures" / "contract_example" / "inbox"
+WAREHOUSE_CASES_INBOX = PROJECT_DIR / "tests" / "fixtures" / "warehouse_cases" / "inbox"
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,10 @@ def run_dbt(args: list[str], work: Path) -> list:
     return list(result.result)
 
 
-@pytest.fixture(scope="session")
-def contract_example_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
-    work = tmp_path_factory.mktemp("warehouse")
+def build_warehouse(inbox: Path, work: Path) -> Warehouse:
     lake = work / "lake"
     database = work / "build.duckdb"
-    land_inbox(CONTRACT_EXAMPLE_INBOX, lake)
+    land_inbox(inbox, lake)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("WAREHOUSE_LAKE", str(lake))
         env.setenv("WAREHOUSE_BUILD_DB", str(database))
@@ -77,11 +76,29 @@ def contract_example_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iter
         run_dbt(["seed"], work)
         results = run_dbt(["build"], work)
     assert os.path.exists(database)
-    yield Warehouse(lake, database, results)
+    return Warehouse(lake, database, results)
+
+
+@pytest.fixture(scope="session")
+def contract_example_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    yield build_warehouse(CONTRACT_EXAMPLE_INBOX, tmp_path_factory.mktemp("warehouse"))
 
 
 @pytest.fixture(scope="session")
 def wh(contract_example_warehouse: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
     con = contract_example_warehouse.connect()
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def cases_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    """The hand-made package set of tests/fixtures/warehouse_cases (tests/warehouse/case_writer.py)."""
+    yield build_warehouse(WAREHOUSE_CASES_INBOX, tmp_path_factory.mktemp("warehouse_cases"))
+
+
+@pytest.fixture(scope="session")
+def cases(cases_warehouse: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = cases_warehouse.connect()
     yield con
     con.close()

@@ -1,0 +1,246 @@
+-- Moving-average cost basis 移动加权平均成本, replayed event by event within every client-security-day
+-- that has fills or custody transfers, to give each sell fill its cost removed and realized P&L
+-- 已实现盈亏 (docs/contract/metrics.md; the cost rules of docs/contract/branch-export.md):
+--   start       previous trading day's position (qty, cost_amount); 0 / 0 when the client had a
+--               client-day then without this position or opens today; unknown (null) when the
+--               previous trading day of the client is not landed (its first landed day, a gap);
+--   transfers   custody transfers first (they are processed before the session), by transfer_id:
+--               in adds its cost_amount, out removes its cost_amount (the share it carried away);
+--   fills       then by trade_time, ties by trade_id: a buy (and an IPO allotment) adds
+--               amount + fees; a sell removes round(cost x sold_qty / qty_before, 2);
+--   realized P&L of a sell = (amount - fees) - cost removed.
+-- The replay is sequential (each sell's rounding depends on the previous ones), so it is a recursive
+-- CTE over the step number: step 1 of every group in the anchor (exact for the common
+-- one-event group), one more step per iteration for groups with several events. WITH RECURSIVE is
+-- ANSI SQL (DuckDB, Postgres, Snowflake, BigQuery, Databricks SQL); Spark SQL before 4.1 lacks it.
+with recursive
+
+calendar as (
+
+    select calendar_date, prev_trading_day from {{ ref('int_trading_calendar') }}
+
+),
+
+client_days as (
+
+    select business_date, client_id, open_date from {{ ref('int_client_daily') }}
+
+),
+
+positions as (
+
+    select business_date, client_id, market, security_code, qty, cost_amount
+    from {{ ref('stg_lake__positions') }}
+
+),
+
+fills as (
+
+    select * from {{ ref('int_fills_with_fees') }}
+
+),
+
+transfers as (
+
+    select * from {{ ref('stg_lake__custody_transfers') }}
+
+),
+
+events as (
+
+    select
+        business_date,
+        branch_code,
+        client_id,
+        market,
+        security_code,
+        0 as event_class,
+        cast(null as time) as event_time,
+        transfer_id as event_id,
+        'transfer' as event_kind,
+        direction as side,
+        qty,
+        cast(case when direction = 'I' then cost_amount else 0 end as decimal(38, 2)) as cost_added,
+        cast(case when direction = 'O' then cost_amount end as decimal(38, 2)) as fixed_cost_removed,
+        cast(0 as decimal(38, 2)) as proceeds
+    from transfers
+
+    union all
+
+    select
+        business_date,
+        branch_code,
+        client_id,
+        market,
+        security_code,
+        1 as event_class,
+        trade_time as event_time,
+        trade_id as event_id,
+        'fill' as event_kind,
+        side,
+        qty,
+        cast(case when side = 'B' then amount + trading_costs else 0 end as decimal(38, 2)) as cost_added,
+        cast(null as decimal(38, 2)) as fixed_cost_removed,
+        cast(case when side = 'S' then amount - trading_costs else 0 end as decimal(38, 2)) as proceeds
+    from fills
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by client_id, market, security_code, business_date
+            order by event_class, event_time, event_id
+        ) as step_no
+    from events
+
+),
+
+groups as (
+
+    select distinct business_date, client_id, market, security_code from events
+
+),
+
+starts as (
+
+    select
+        g.business_date,
+        g.client_id,
+        g.market,
+        g.security_code,
+        case
+            when today.open_date = g.business_date then cast(0 as bigint)
+            when previous_day.client_id is not null then cast(coalesce(p.qty, 0) as bigint)
+        end as start_qty,
+        case
+            when today.open_date = g.business_date then cast(0 as decimal(38, 2))
+            when previous_day.client_id is not null then cast(coalesce(p.cost_amount, 0) as decimal(38, 2))
+        end as start_cost
+    from groups as g
+    inner join calendar as cal on cal.calendar_date = g.business_date
+    left join client_days as today
+        on today.client_id = g.client_id and today.business_date = g.business_date
+    left join client_days as previous_day
+        on previous_day.client_id = g.client_id and previous_day.business_date = cal.prev_trading_day
+    left join positions as p
+        on p.client_id = g.client_id
+        and p.business_date = cal.prev_trading_day
+        and p.market = g.market
+        and p.security_code = g.security_code
+
+),
+
+steps as (
+
+    -- anchor: the first event of every group
+    select
+        e.business_date,
+        e.client_id,
+        e.market,
+        e.security_code,
+        e.step_no,
+        s.start_qty as qty_before,
+        s.start_cost as cost_before,
+        cast(
+            case
+                when e.fixed_cost_removed is not null then e.fixed_cost_removed
+                when e.side = 'S' then
+                    {{ round_half_away('s.start_cost * e.qty / nullif(s.start_qty, 0)', 2) }}
+                else 0
+            end
+            as decimal(38, 2)
+        ) as cost_removed,
+        e.cost_added
+    from numbered as e
+    inner join starts as s
+        on s.business_date = e.business_date
+        and s.client_id = e.client_id
+        and s.market = e.market
+        and s.security_code = e.security_code
+    where e.step_no = 1
+
+    union all
+
+    -- one more event per group and iteration, from the state after the previous one
+    select
+        e.business_date,
+        e.client_id,
+        e.market,
+        e.security_code,
+        e.step_no,
+        cast(
+            prev.qty_before + case when prev_event.side in ('B', 'I') then prev_event.qty else -prev_event.qty end
+            as bigint
+        ) as qty_before,
+        cast(prev.cost_before + prev.cost_added - prev.cost_removed as decimal(38, 2)) as cost_before,
+        cast(
+            case
+                when e.fixed_cost_removed is not null then e.fixed_cost_removed
+                when e.side = 'S' then
+                    {{ round_half_away(
+                        '(prev.cost_before + prev.cost_added - prev.cost_removed) * e.qty'
+                        ~ ' / nullif(prev.qty_before + case when prev_event.side in (\'B\', \'I\')'
+                        ~ ' then prev_event.qty else -prev_event.qty end, 0)', 2) }}
+                else 0
+            end
+            as decimal(38, 2)
+        ) as cost_removed,
+        e.cost_added
+    from steps as prev
+    inner join numbered as prev_event
+        on prev_event.business_date = prev.business_date
+        and prev_event.client_id = prev.client_id
+        and prev_event.market = prev.market
+        and prev_event.security_code = prev.security_code
+        and prev_event.step_no = prev.step_no
+    inner join numbered as e
+        on e.business_date = prev.business_date
+        and e.client_id = prev.client_id
+        and e.market = prev.market
+        and e.security_code = prev.security_code
+        and e.step_no = prev.step_no + 1
+
+),
+
+final as (
+
+    select
+        e.business_date,
+        e.branch_code,
+        e.client_id,
+        e.market,
+        e.security_code,
+        e.step_no,
+        e.event_kind,
+        e.event_id,
+        e.side,
+        e.qty,
+        s.qty_before,
+        s.cost_before,
+        s.cost_added,
+        s.cost_removed,
+        cast(
+            s.qty_before + case when e.side in ('B', 'I') then e.qty else -e.qty end as bigint
+        ) as qty_after,
+        cast(s.cost_before + s.cost_added - s.cost_removed as decimal(38, 2)) as cost_after,
+        cast(
+            case when e.event_kind = 'fill' and e.side = 'S' then e.proceeds - s.cost_removed end
+            as decimal(38, 2)
+        ) as realized_pnl,
+        max(e.step_no) over (
+            partition by e.client_id, e.market, e.security_code, e.business_date
+        ) = e.step_no as is_last_step
+    from numbered as e
+    inner join steps as s
+        on s.business_date = e.business_date
+        and s.client_id = e.client_id
+        and s.market = e.market
+        and s.security_code = e.security_code
+        and s.step_no = e.step_no
+
+)
+
+select * from final

@@ -1,0 +1,211 @@
+-- Broker performance 经纪人业绩月汇总: month x branch x broker (incl. `unassigned 无归属`).
+--   attributed AUM 托管资产: attributed total assets (MV + cash) on the branch's last landed day of the
+--     month, and the attributed daily average over the branch's landed days;
+--   net commission 净佣金, turnover, net asset inflow: attributed sums (add up to the branch);
+--   contribution rate 贡献率: the broker's net commission / its branch's net commission of the month;
+--   clients: clients the broker services on the last landed day (not additive);
+--   new effective accounts 新增有效户: clients opened in the month and effective at month end, credited
+--     to the developer relation (relation_type 1) open on the opening day (else unassigned);
+--   churned: clients whose churn episode started in the month, counted for each broker servicing them
+--     that day;
+--   retention 留存率: clients serviced at the branch's first landed day of the month (open) that are still
+--     open and not churned on their last row of the month / clients serviced at the start.
+with
+
+attributions as (
+
+    select
+        a.*,
+        cast({{ dbt.date_trunc('month', 'a.business_date') }} as date) as month_start_date
+    from {{ ref('int_broker_attribution_daily') }} as a
+
+),
+
+client_days as (
+
+    select
+        d.business_date,
+        d.branch_code,
+        d.client_id,
+        d.has_balance,
+        d.is_opening_day,
+        s.is_churned,
+        s.is_newly_churned,
+        s.month_start_date
+    from {{ ref('int_client_daily') }} as d
+    inner join {{ ref('int_client_daily_status') }} as s
+        on s.business_date = d.business_date and s.branch_code = d.branch_code and s.client_id = d.client_id
+
+),
+
+branch_months as (
+
+    select
+        branch_code,
+        month_start_date,
+        min(business_date) as first_landed_date,
+        max(business_date) as last_landed_date,
+        {{ count_bigint('distinct business_date') }} as landed_day_count,
+        {{ sum_money('attributed_net_commission') }} as branch_net_commission
+    from attributions
+    group by branch_code, month_start_date
+
+),
+
+sums as (
+
+    select
+        a.month_start_date,
+        a.branch_code,
+        a.broker_key,
+        {{ sum_money('a.attributed_net_commission') }} as net_commission,
+        {{ sum_money('a.attributed_commission') }} as commission,
+        {{ sum_money('a.attributed_turnover') }} as turnover,
+        {{ sum_money('a.attributed_net_asset_inflow') }} as net_asset_inflow,
+        {{ sum_money('a.attributed_net_cash_inflow') }} as net_cash_inflow,
+        {{ sum_money('a.attributed_total_assets') }} as total_assets_day_sum,
+        {{ sum_money('case when a.business_date = bm.last_landed_date then a.attributed_total_assets end') }}
+            as month_end_aum,
+        {{ sum_money('case when a.business_date = bm.last_landed_date then a.attributed_market_value end') }}
+            as month_end_market_value,
+        {{ sum_bigint('case when a.business_date = bm.last_landed_date then 1 else 0 end') }} as client_count
+    from attributions as a
+    inner join branch_months as bm
+        on bm.branch_code = a.branch_code and bm.month_start_date = a.month_start_date
+    group by a.month_start_date, a.branch_code, a.broker_key
+
+),
+
+churned as (
+
+    select
+        a.month_start_date,
+        a.branch_code,
+        a.broker_key,
+        {{ count_bigint('distinct a.client_id') }} as churned_client_count
+    from attributions as a
+    inner join client_days as d
+        on d.business_date = a.business_date and d.branch_code = a.branch_code and d.client_id = a.client_id
+    where d.is_newly_churned
+    group by a.month_start_date, a.branch_code, a.broker_key
+
+),
+
+month_last_rows as (
+
+    select
+        client_id,
+        month_start_date,
+        has_balance,
+        is_churned,
+        row_number() over (partition by client_id, month_start_date order by business_date desc) as reverse_rank
+    from client_days
+
+),
+
+retention as (
+
+    select
+        a.month_start_date,
+        a.branch_code,
+        a.broker_key,
+        {{ count_bigint('distinct a.client_id') }} as start_client_count,
+        {{ count_bigint("distinct case when l.has_balance and not l.is_churned then a.client_id end") }}
+            as retained_client_count
+    from attributions as a
+    inner join branch_months as bm
+        on bm.branch_code = a.branch_code
+        and bm.month_start_date = a.month_start_date
+        and bm.first_landed_date = a.business_date
+    inner join client_days as d
+        on d.business_date = a.business_date and d.branch_code = a.branch_code and d.client_id = a.client_id
+    left join month_last_rows as l
+        on l.client_id = a.client_id and l.month_start_date = a.month_start_date and l.reverse_rank = 1
+    where d.has_balance
+    group by a.month_start_date, a.branch_code, a.broker_key
+
+),
+
+new_accounts as (
+
+    select
+        d.month_start_date,
+        d.branch_code,
+        d.client_id,
+        d.business_date as open_date
+    from client_days as d
+    inner join {{ ref('fct_client_monthly') }} as m
+        on m.client_id = d.client_id and m.month_start_date = d.month_start_date
+    where d.is_opening_day and m.is_effective_at_month_end
+
+),
+
+developers as (
+
+    select
+        n.month_start_date,
+        n.branch_code,
+        coalesce(r.broker_id, {{ unassigned_broker_key('n.branch_code') }}) as broker_key,
+        {{ count_bigint('distinct n.client_id') }} as new_effective_account_count
+    from new_accounts as n
+    left join {{ ref('int_client_broker_relations') }} as r
+        on r.client_id = n.client_id
+        and r.relation_type = '1'
+        and n.open_date between r.start_date and r.open_until
+    group by n.month_start_date, n.branch_code, coalesce(r.broker_id, {{ unassigned_broker_key('n.branch_code') }})
+
+),
+
+keys as (
+
+    select month_start_date, branch_code, broker_key from sums
+    union
+    select month_start_date, branch_code, broker_key from developers
+
+),
+
+brokers as (select broker_key from {{ ref('dim_broker') }}),
+branches as (select branch_key from {{ ref('dim_branch') }}),
+
+final as (
+
+    select
+        {{ date_key('k.month_start_date') }} as month_key,
+        k.month_start_date,
+        coalesce(b.branch_key, '-1') as branch_key,
+        coalesce(dk.broker_key, '-1') as broker_key,
+        k.branch_code,
+        k.broker_key as attributed_broker_key,
+        coalesce(s.month_end_aum, 0) as month_end_aum,
+        coalesce(s.month_end_market_value, 0) as month_end_market_value,
+        cast(coalesce(s.total_assets_day_sum, 0) / nullif(bm.landed_day_count, 0) as decimal(38, 2))
+            as daily_average_aum,
+        coalesce(s.turnover, 0) as turnover,
+        coalesce(s.commission, 0) as commission,
+        coalesce(s.net_commission, 0) as net_commission,
+        {{ ratio('coalesce(s.net_commission, 0)', 'bm.branch_net_commission') }} as contribution_rate,
+        coalesce(s.net_cash_inflow, 0) as net_cash_inflow,
+        coalesce(s.net_asset_inflow, 0) as net_asset_inflow,
+        coalesce(s.client_count, 0) as client_count,
+        coalesce(d.new_effective_account_count, 0) as new_effective_account_count,
+        coalesce(c.churned_client_count, 0) as churned_client_count,
+        coalesce(r.start_client_count, 0) as start_client_count,
+        coalesce(r.retained_client_count, 0) as retained_client_count,
+        {{ ratio('r.retained_client_count', 'r.start_client_count') }} as retention_rate
+    from keys as k
+    left join sums as s
+        on s.month_start_date = k.month_start_date and s.branch_code = k.branch_code and s.broker_key = k.broker_key
+    left join developers as d
+        on d.month_start_date = k.month_start_date and d.branch_code = k.branch_code and d.broker_key = k.broker_key
+    left join churned as c
+        on c.month_start_date = k.month_start_date and c.branch_code = k.branch_code and c.broker_key = k.broker_key
+    left join retention as r
+        on r.month_start_date = k.month_start_date and r.branch_code = k.branch_code and r.broker_key = k.broker_key
+    left join branch_months as bm
+        on bm.month_start_date = k.month_start_date and bm.branch_code = k.branch_code
+    left join brokers as dk on dk.broker_key = k.broker_key
+    left join branches as b on b.branch_key = k.branch_code
+
+)
+
+select * from final

@@ -1,0 +1,24 @@
+"""Daily reminder digests 每日提醒: one e-mail per broker, branch head and executive.
+
+    serving.duckdb (read-only) --data--> per-recipient facts --compose--> HTML + text + inline PNG charts
+        --deliver--> SMTP (WAREHOUSE_SMTP_*) or .eml files in the outbox, every message in a delivery log
+
+    from warehouse.digest import send_digests
+    report = send_digests(paths)                   # the last business day in the serving file
+    report = send_digests(paths, date(2024, 3, 22))
+
+Re-running a day sends nothing twice (the delivery log is keyed by business date, recipient and kind).
+"""
+
+from warehouse.digest.delivery import DeliveryLog, OutboxTransport, SmtpSettings, SmtpTransport
+from warehouse.digest.run import DigestOptions, DigestReport, send_digests
+
+__all__ = [
+    "DeliveryLog",
+    "DigestOptions",
+    "DigestReport",
+    "OutboxTransport",
+    "SmtpSettings",
+    "SmtpTransport",
+    "send_digests",
+]
