@@ -1,6 +1,7 @@
 # The two commands of the README:
-#   make run    set up, generate the demo brokerage, land it through Dagster, report what landed
-#   make test   set up, lint and run the whole test suite
+#   make run    set up, generate the demo brokerage, land it, build and publish the warehouse, send the
+#               day's digests to the outbox, then serve the dashboards on http://127.0.0.1:8088
+#   make test   set up (both venvs), lint and run the whole test suite
 # Everything is installed from the project's own files (pyproject.toml + uv.lock) into .venv.
 
 PYTHON ?= python3
@@ -18,15 +19,18 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --frozen --python $(BIN)/python
 	touch $@
 
+include superset/superset.mk
+
 install: $(VENV)/.installed
 
-run: install
+run: install superset-install
 	$(BIN)/python -m warehouse run --preset $(PRESET)
+	$(MAKE) superset-start
 
 lint: install
 	$(BIN)/ruff check .
 
-test: lint
+test: lint superset-install
 	$(BIN)/pytest
 
 bench: install

@@ -23,7 +23,20 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")  # the project's own, 
 dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT, target=DBT_TARGET)
 dbt = DbtCliResource(project_dir=dbt_project, profiles_dir=str(PROJECT_ROOT), target=DBT_TARGET,
                      dbt_executable=DBT_EXECUTABLE)
-if not dbt_project.manifest_path.exists():
+
+
+def _manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than a file of the dbt project."""
+    if not dbt_project.manifest_path.exists():
+        return True
+    built = dbt_project.manifest_path.stat().st_mtime
+    sources = [PROJECT_ROOT / "dbt_project.yml", PROJECT_ROOT / "profiles.yml"]
+    for folder in ("models", "macros", "seeds"):
+        sources += [p for p in (PROJECT_ROOT / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in sources)
+
+
+if _manifest_is_stale():
     dbt.cli(["parse"], target_path=dbt_project.target_path).wait()
 
 class WarehouseTranslator(DagsterDbtTranslator):

@@ -1,0 +1,350 @@
+"""Superset against the `tiny` warehouse: every chart's data equals DuckDB's, dashboards render in
+headless Chromium, row-level security holds, SQL Lab is read-only.
+
+The charts are replayed from their committed query context (superset/assets/charts/*.yaml) through
+POST /api/v1/chart/data; the expected rows are computed directly in DuckDB on the same serving file,
+from the dataset's SQL and the metric's expression (and, for the headline figures, from the marts
+alone), and compared exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from .conftest import ASSETS, REPO, SUPERSET_PY
+
+CHARTS = {
+    p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ASSETS / "charts").glob("*.yaml"))
+}
+DATASETS = {
+    d["uuid"]: d
+    for d in (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ASSETS / "datasets").rglob("*.yaml"))
+}
+DASHBOARDS = [
+    yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ASSETS / "dashboards").glob("*.yaml"))
+]
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+HEAD_RLS = (
+    "branch_code IN (SELECT branch_code FROM marts.dim_broker "
+    "WHERE broker_id = '{user}' AND hierarchy_depth = 1)"
+)
+BROKER_RLS = (
+    "'{user}' IN (level_1_broker_id, level_2_broker_id, level_3_broker_id, "
+    "level_4_broker_id, level_5_broker_id)"
+)
+
+# headline figures recomputed from the marts only (independent of the datasets' SQL)
+INDEPENDENT = {
+    "ov_turnover": "select sum(amount) / 10000.0 from marts.fct_fills",
+    "tr_turnover": "select sum(amount) / 10000.0 from marts.fct_fills",
+    "tr_fills": "select count(*) from marts.fct_fills",
+    "bk_net_commission": "select sum(net_commission) / 10000.0 from marts.fct_fills",
+    "ov_net_commission": "select sum(net_commission) / 10000.0 from marts.fct_fills",
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------------
+def _norm(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _norm_api(value, column: str, temporal: set[str]):
+    if column in temporal and isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC).date().isoformat()
+    return value
+
+
+def _sorted(rows: list[tuple]) -> list[tuple]:
+    return sorted(rows, key=lambda r: tuple((v is None, str(v)) for v in r))
+
+
+def expected_rows(
+    serving: Path, chart: dict, user: str, rls: str | None = None
+) -> tuple[list[str], list[tuple]]:
+    dataset = DATASETS[chart["dataset_uuid"]]
+    query = json.loads(chart["query_context"])["queries"][0]
+    metrics = {m["metric_name"]: m["expression"] for m in dataset["metrics"]}
+    select, group, labels = [], [], []
+    for column in query["columns"]:
+        if isinstance(column, dict):
+            assert column.get("timeGrainSqla") == "P1D", column
+            expr, label = f"date_trunc('day', {column['sqlExpression']})", column["label"]
+        else:
+            expr, label = f'"{column}"', column
+        select.append(f'{expr} AS "{label}"')
+        group.append(expr)
+        labels.append(label)
+    for metric in query["metrics"]:
+        select.append(f'{metrics[metric]} AS "{metric}"')
+        labels.append(metric)
+    sql = dataset["sql"].replace("{{ current_username() }}", user)
+    text = f"SELECT {', '.join(select)} FROM ({sql}) AS virtual_table"
+    if rls:
+        text += f" WHERE ({rls.format(user=user)})"
+    if group:
+        text += f" GROUP BY {', '.join(group)}"
+    order = []
+    for col, asc in query["orderby"]:
+        order.append(f'"{col}" {"ASC" if asc else "DESC"}')
+    text += f" ORDER BY {', '.join(order)} LIMIT {query['row_limit']}"
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        rows = con.execute(text).fetchall()
+    finally:
+        con.close()
+    return labels, [tuple(_norm(v) for v in row) for row in rows]
+
+
+def chart_data(session, url: str, chart: dict, dataset_id: int) -> tuple[list[str], list[tuple]]:
+    context = json.loads(chart["query_context"])
+    context["datasource"] = {"id": dataset_id, "type": "table"}
+    context["form_data"]["datasource"] = f"{dataset_id}__table"
+    resp = session.post(f"{url}/api/v1/chart/data", json=context, timeout=120)
+    assert resp.status_code == 200, f"{chart['slice_name']}: HTTP {resp.status_code} {resp.text[:1500]}"
+    result = resp.json()["result"][0]
+    assert not result.get("error"), result.get("error")
+    query = context["queries"][0]
+    labels = [c["label"] if isinstance(c, dict) else c for c in query["columns"]] + list(query["metrics"])
+    temporal = {c["label"] for c in query["columns"] if isinstance(c, dict)}
+    rows = [tuple(_norm_api(r[label], label, temporal) for label in labels) for r in result["data"]]
+    return labels, rows
+
+
+@pytest.fixture(scope="session")
+def admin(superset):
+    return superset.session("admin", "admin")
+
+
+@pytest.fixture(scope="session")
+def ids(superset, admin) -> dict:
+    """Superset ids by uuid of the imported charts, datasets and the warehouse database."""
+    out: dict = {}
+    for kind in ("chart", "dataset", "database", "dashboard"):
+        resp = admin.get(f"{superset.url}/api/v1/{kind}/", params={"q": "(page_size:100)"}, timeout=60)
+        assert resp.status_code == 200, resp.text[:500]
+        for row in resp.json()["result"]:
+            if "uuid" not in row:
+                detail = admin.get(f"{superset.url}/api/v1/{kind}/{row['id']}", timeout=60).json()["result"]
+                row = {**row, **detail}
+            out[str(row.get("uuid"))] = row["id"]
+    return out
+
+
+def _dataset_ids(superset, admin) -> dict[str, int]:
+    resp = admin.get(
+        f"{superset.url}/api/v1/dataset/",
+        params={"q": "(columns:!(id,uuid,table_name),page_size:100)"},
+        timeout=60,
+    )
+    assert resp.status_code == 200, resp.text[:500]
+    return {row["uuid"]: row["id"] for row in resp.json()["result"]}
+
+
+@pytest.fixture(scope="session")
+def dataset_ids(superset, admin) -> dict[str, int]:
+    ids = _dataset_ids(superset, admin)
+    assert set(DATASETS) <= set(ids), f"datasets not imported: {set(DATASETS) - set(ids)}"
+    return ids
+
+
+def _users(serving: Path) -> dict[str, list[str]]:
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        heads = con.execute(
+            "select broker_id, branch_code from marts.dim_broker "
+            "where hierarchy_depth = 1 order by branch_code"
+        ).fetchall()
+        broker = con.execute(
+            "select broker_id from marts.dim_broker where hierarchy_depth > 1 and branch_code = ? "
+            "order by hierarchy_depth desc, broker_id limit 1",
+            [heads[0][1]],
+        ).fetchone()
+    finally:
+        con.close()
+    return {"heads": heads, "broker": broker[0]}
+
+
+# ---------------------------------------------------------------------------------------------------
+# tests
+# ---------------------------------------------------------------------------------------------------
+def test_assets_are_consistent():
+    assert len(DASHBOARDS) >= 4 and len(CHARTS) >= 30
+    chart_uuids = {c["uuid"] for c in CHARTS.values()}
+    for dash in DASHBOARDS:
+        in_position = [
+            v["meta"]["uuid"]
+            for v in dash["position"].values()
+            if isinstance(v, dict) and v.get("type") == "CHART"
+        ]
+        assert in_position and set(in_position) <= chart_uuids, dash["slug"]
+    for chart in CHARTS.values():
+        assert chart["dataset_uuid"] in DATASETS, chart["slice_name"]
+        assert DATASETS[chart["dataset_uuid"]]["columns"], "datasets must list their columns"
+
+
+@pytest.mark.parametrize("key", sorted(CHARTS))
+def test_chart_data_equals_duckdb(superset, admin, dataset_ids, key):
+    chart = CHARTS[key]
+    labels, got = chart_data(admin, superset.url, chart, dataset_ids[chart["dataset_uuid"]])
+    exp_labels, expected = expected_rows(superset.serving, chart, "admin")
+    assert labels == exp_labels
+    assert _sorted(got) == _sorted(expected), (
+        f"{chart['slice_name']}: Superset {got[:5]} != DuckDB {expected[:5]}"
+    )
+    if key in INDEPENDENT:
+        con = duckdb.connect(str(superset.serving), read_only=True)
+        try:
+            (value,) = con.execute(INDEPENDENT[key]).fetchone()
+        finally:
+            con.close()
+        assert got == [(_norm(value),)], f"{chart['slice_name']}: {got} != marts {value}"
+
+
+def test_imported_charts_have_a_saved_query_context(superset, admin, ids):
+    chart = CHARTS["ov_turnover"]
+    resp = admin.get(f"{superset.url}/api/v1/chart/{ids[chart['uuid']]}", timeout=60)
+    assert resp.status_code == 200
+    assert json.loads(resp.json()["result"]["query_context"])["queries"]
+
+
+def test_branch_head_sees_only_its_branch(superset, dataset_ids):
+    users = _users(superset.serving)
+    assert len(users["heads"]) >= 2, "tiny has two branches"
+    chart = CHARTS["ov_branch_rank"]
+    seen = {}
+    # twice per head: the second answer comes from the cache, which must be per user
+    for _ in range(2):
+        for head, branch in users["heads"][:2]:
+            session = superset.session(head)
+            labels, got = chart_data(session, superset.url, chart, dataset_ids[chart["dataset_uuid"]])
+            _, expected = expected_rows(superset.serving, chart, head, HEAD_RLS)
+            assert got and _sorted(got) == _sorted(expected)
+            con = duckdb.connect(str(superset.serving), read_only=True)
+            (name,) = con.execute(
+                "select branch_name from marts.dim_branch where branch_code = ?", [branch]
+            ).fetchone()
+            con.close()
+            assert {row[labels.index("branch_name")] for row in got} == {name}
+            seen.setdefault(head, got)
+            assert seen[head] == got
+    # the broker dashboard's data is limited the same way
+    chart = CHARTS["bk_rank"]
+    head, branch = users["heads"][0]
+    labels, got = chart_data(superset.session(head), superset.url, chart, dataset_ids[chart["dataset_uuid"]])
+    _, expected = expected_rows(superset.serving, chart, head, HEAD_RLS)
+    assert got and _sorted(got) == _sorted(expected)
+
+
+def test_broker_sees_only_its_own_clients(superset, dataset_ids):
+    broker = _users(superset.serving)["broker"]
+    session = superset.session(broker)
+    chart = CHARTS["bk_rank"]
+    labels, got = chart_data(session, superset.url, chart, dataset_ids[chart["dataset_uuid"]])
+    _, expected = expected_rows(superset.serving, chart, broker, BROKER_RLS)
+    assert got and _sorted(got) == _sorted(expected)
+    assert {row[labels.index("broker_key")] for row in got} == {broker}
+    # and nothing of the branch cube (no access to that dataset)
+    chart = CHARTS["ov_turnover"]
+    context = json.loads(chart["query_context"])
+    context["datasource"] = {"id": dataset_ids[chart["dataset_uuid"]], "type": "table"}
+    resp = session.post(f"{superset.url}/api/v1/chart/data", json=context, timeout=60)
+    assert resp.status_code in (401, 403), resp.text[:300]
+
+
+def _sqllab(session, url: str, database_id: int, sql: str):
+    return session.post(
+        f"{url}/api/v1/sqllab/execute/",
+        json={
+            "database_id": database_id,
+            "sql": sql,
+            "runAsync": False,
+            "schema": "marts",
+            "client_id": uuid.uuid4().hex[:10],
+            "tab": "bi-test",
+            "select_as_cta": False,
+            "queryLimit": 100,
+        },
+        timeout=120,
+    )
+
+
+def test_analyst_sql_lab_is_read_only(superset, ids):
+    database_id = ids[DATASETS[next(iter(DATASETS))]["database_uuid"]]
+    session = superset.session("analyst")
+    ok = _sqllab(
+        session,
+        superset.url,
+        database_id,
+        "SELECT count(*) AS n, current_setting('access_mode') AS mode FROM marts.dim_branch",
+    )
+    assert ok.status_code == 200, ok.text[:1000]
+    row = ok.json()["data"][0]
+    assert row["mode"] == "read_only" and row["n"] >= 2
+    for sql in (
+        "DELETE FROM marts.dim_branch",
+        "CREATE TABLE marts.bi_probe AS SELECT 1 AS x",
+        "DROP TABLE marts.dim_branch",
+    ):
+        resp = _sqllab(session, superset.url, database_id, sql)
+        assert resp.status_code >= 400, f"{sql!r} was accepted: {resp.text[:500]}"
+    con = duckdb.connect(str(superset.serving), read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.dim_branch").fetchone()[0] == row["n"]
+        assert not con.execute("select * from duckdb_tables() where table_name = 'bi_probe'").fetchall()
+    finally:
+        con.close()
+
+
+def test_dashboards_render_in_chromium(superset):
+    slugs = [d["slug"] for d in DASHBOARDS]
+    expect = {
+        d["slug"]: sum(1 for v in d["position"].values() if isinstance(v, dict) and v.get("type") == "CHART")
+        for d in DASHBOARDS
+    }
+    proc = subprocess.run(
+        [
+            str(SUPERSET_PY),
+            str(REPO / "superset" / "screenshot.py"),
+            "--url",
+            superset.url,
+            "--user",
+            "admin",
+            "--password",
+            "admin",
+            "--out",
+            str(SCREENSHOTS),
+            "--expect",
+            json.dumps(expect),
+            "--timeout",
+            "60",
+            *slugs,
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert len(results) == len(slugs), f"chromium run failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+    for result in results:
+        assert not result["errors"] and not result["failed_requests"], result
+        assert result["rendered"] == expect[result["slug"]], result
+        assert Path(result["png"]).stat().st_size > 10_000
+    assert proc.returncode == 0, proc.stderr[-2000:]
