@@ -50,29 +50,48 @@ def dtype(col: Column) -> pl.DataType:
     return kinds.get(col.kind, pl.String())
 
 
+def _digits(s: pl.Expr, longest: int) -> pl.Expr:
+    """`s` as an integer where it is 1 to `longest` ASCII digits (the pattern ^[0-9]{1,longest}$), else null.
+
+    Polars' integer cast also takes a leading '+' (and '-' for signed types): the cast to an unsigned
+    type refuses '-', and a '+' is refused here; `longest` <= 18 keeps every value within Int64.
+    """
+    value = s.cast(pl.UInt64, strict=False)
+    return pl.when((s.str.len_bytes() <= longest) & ~s.str.starts_with("+")).then(value).cast(pl.Int64)
+
+
+def _all_digits(s: pl.Expr, length: int) -> pl.Expr:
+    """`s` is exactly `length` ASCII digits (the pattern ^[0-9]{length}$), without a regex."""
+    if length > 19:
+        return s.str.contains(rf"^[0-9]{{{length}}}$")
+    digits = s.cast(pl.UInt64, strict=False).is_not_null() & ~s.str.starts_with("+")
+    return (s.str.len_bytes() == length) & digits
+
+
 def _typed(col: Column) -> pl.Expr:
+    """The typed value of a column, null where the field is empty or does not match its kind's pattern.
+
+    The strings are never copied: each field is cast once and the pattern test only masks the result.
+    """
     s = pl.col(raw(col.name))
     kind = col.kind
     if kind in (Kind.CODE, Kind.TEXT):
         return s
     if kind is Kind.DATE:
-        return pl.when(s.str.contains(r"^[0-9]{8}$")).then(s).str.strptime(pl.Date, "%Y%m%d", strict=False)
+        return pl.when(s.str.contains(r"^[0-9]{8}$")).then(s.str.strptime(pl.Date, "%Y%m%d", strict=False))
     if kind is Kind.TIME:
-        v = pl.when(s.str.contains(r"^[0-9]{1,6}$")).then(s).cast(pl.Int64)
+        v = _digits(s, 6)
         h, m, sec = v // 10000, v // 100 % 100, v % 100
         nanos = (h * 3600 + m * 60 + sec) * 1_000_000_000
         return pl.when((h < 24) & (m < 60) & (sec < 60)).then(nanos).cast(pl.Time)
     if kind in DECIMAL_SCALE:
         sign = "-?" if kind is Kind.MONEY else ""
         pattern = rf"^{sign}[0-9]{{1,{_INT_DIGITS[kind]}}}(\.[0-9]{{1,{DECIMAL_SCALE[kind]}}})?$"
-        return (
-            pl.when(s.str.contains(pattern))
-            .then(s)
-            .cast(pl.Decimal(DECIMAL_PRECISION[kind], DECIMAL_SCALE[kind]))
-        )
+        value = s.cast(pl.Decimal(DECIMAL_PRECISION[kind], DECIMAL_SCALE[kind]), strict=False)
+        return pl.when(s.str.contains(pattern)).then(value)
     if kind is Kind.QTY:
-        return pl.when(s.str.contains(r"^[0-9]{1,18}$")).then(s).cast(pl.Int64)
-    return pl.when(s.str.contains(r"^[0-9]{1,9}$")).then(s).cast(pl.Int32)  # Kind.INT
+        return _digits(s, 18)
+    return _digits(s, 9).cast(pl.Int32)  # Kind.INT
 
 
 def _checks(col: Column) -> list[tuple[str, pl.Expr, str]]:
@@ -89,8 +108,8 @@ def _checks(col: Column) -> list[tuple[str, pl.Expr, str]]:
             ("invalid_code", s.is_not_null() & ~s.is_in(col.codes), f"not one of {', '.join(col.codes)}")
         )
     if col.digits is not None:
-        pattern = rf"^[0-9]{{{col.digits}}}$"
-        checks.append(("invalid_id", s.is_not_null() & ~s.str.contains(pattern), f"not {col.digits} digits"))
+        bad_id = s.is_not_null() & ~_all_digits(s, col.digits)
+        checks.append(("invalid_id", bad_id, f"not {col.digits} digits"))
     return checks
 
 

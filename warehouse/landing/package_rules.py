@@ -13,6 +13,7 @@ from warehouse.contract.spec import (
     CLIENT_BROKERS,
     CUSTODY_TRANSFERS,
     DECIMAL_SCALE,
+    MARKETS,
     ORDERS,
     POSITIONS,
     QUOTES,
@@ -31,15 +32,75 @@ from .state import RELATIONS_STATE, fold
 SHARE_TOTAL = 100 * 10 ** DECIMAL_SCALE[Kind.PCT]
 
 
+_KEY = "__key"  # one column standing for a roll-forward key (see `_keyed`)
+_MARKET_NUMBER = {m: i for i, m in enumerate(MARKETS)}
+
+
+def _keyed(frames: list[pl.DataFrame], key: list[str]) -> list[pl.DataFrame]:
+    """The frames with `_KEY`, one column that is equal exactly where the `key` columns are all equal.
+
+    Grouping and joining on one integer is several times cheaper than on strings. Client ids of 10
+    digits, markets of the contract and security codes of 6 digits (what every typed row holds in
+    practice) pack into an UInt64; otherwise the key is the columns joined by '|' (client ids are 10
+    characters and markets 2, so the joined string stands for one key only).
+    """
+    with_security = key != ["client_id"]
+    client, market, code = pl.col("client_id"), pl.col("market"), pl.col("security_code")
+    ok = (client.str.len_bytes() == 10) & ~client.str.starts_with("+")
+    value = client.cast(pl.UInt64, strict=False)  # null where not digits
+    if with_security:
+        ok &= market.is_in(MARKETS) & (code.str.len_bytes() == 6) & ~code.str.starts_with("+")
+        number = market.replace_strict(_MARKET_NUMBER, default=None, return_dtype=pl.UInt64)
+        value = (value * len(MARKETS) + number) * 1_000_000 + code.cast(pl.UInt64, strict=False)
+    keyed = [f.with_columns(pl.when(ok).then(value).alias(_KEY)) for f in frames]
+    if all(f.get_column(_KEY).null_count() == 0 for f in keyed):
+        return keyed
+    value = pl.concat_str(key, separator="|")
+    return [f.with_columns(value.alias(_KEY)) for f in frames]
+
+
+_ID = "__id"  # one column standing for an id (see `_id_keyed`)
+
+
+def _id_keyed(frames: list[pl.DataFrame], column: str) -> list[pl.DataFrame]:
+    """The frames with `_ID`, a column equal exactly where `column` (an id, null allowed) is equal: the id
+    as an UInt64 when every id of the frames is ASCII digits of one common length up to 19 (so the
+    integer stands for one string only), else the id itself. Grouping and joining on integers is cheaper.
+    """
+    s = pl.col(column)
+    digits = s.cast(pl.UInt64, strict=False).is_not_null() & ~s.str.starts_with("+")
+    stats = [
+        f.select(
+            (s.is_null() | digits).all().alias("digits"),
+            s.str.len_bytes().min().alias("shortest"),
+            s.str.len_bytes().max().alias("longest"),
+        ).row(0)
+        for f in frames
+        if not f.is_empty()
+    ]
+    lengths = {n for _, shortest, longest in stats for n in (shortest, longest) if n is not None}
+    packed = all(d for d, _, _ in stats) and len(lengths) <= 1 and max(lengths, default=0) <= 19
+    value = s.cast(pl.UInt64) if packed else s
+    return [f.with_columns(value.alias(_ID)) for f in frames]
+
+
 def duplicate_keys(typed: Typed, spec: FileSpec) -> list[pl.DataFrame]:
     """Every row whose key (spec.key) another row of the file also has."""
     key = list(spec.key)
     value = pl.concat_str([pl.col(raw(c)) for c in key], separator="|")
     detail = f"{'/'.join(key)} is not unique in the file"
-    mask = pl.col(key[0]).is_duplicated() if len(key) == 1 else pl.struct(key).is_duplicated()
+    rows = typed.rows
+    if len(key) == 1:
+        (rows,) = _id_keyed([rows], key[0])
+        mask = pl.col(_ID).is_duplicated()
+    elif key == POSITION_KEY:
+        (rows,) = _keyed([rows], key)
+        mask = pl.col(_KEY).is_duplicated()
+    else:
+        mask = pl.struct(key).is_duplicated()
     return [
         flag(
-            typed.rows,
+            rows,
             mask,
             file=spec.name,
             rule="duplicate_key",
@@ -106,20 +167,24 @@ def unknown_securities(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
 
 
 def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.DataFrame]:
-    orders, trades = files[ORDERS.name].rows, files[TRADES.name].rows
+    quarantined = files[ORDERS.name].quarantine.select("order_id")
+    subscriptions = ctx.subscriptions()
+    orders, trades, quarantined, subscriptions = _id_keyed(
+        [files[ORDERS.name].rows, files[TRADES.name].rows, quarantined, subscriptions], "order_id"
+    )
     normal_fills = (
         trades.lazy()
         .filter(pl.col("biz_type") == "0")
-        .group_by("order_id")
+        .group_by(_ID)
         .agg(pl.col("qty").sum().alias("__fills_qty"), pl.len().alias("__fills"))
         .collect()
     )
     # only the columns the checks and their events use: joins never gather the wide frames
     order_columns = ["filled_qty", "cancelled_qty", "order_qty", "status", "biz_type"]
     o = lookup(
-        orders.select("order_id", *order_columns, SOURCE_ROW, raw("filled_qty"), raw("status")),
+        orders.select(_ID, *order_columns, SOURCE_ROW, raw("filled_qty"), raw("status")),
         normal_fills,
-        "order_id",
+        _ID,
     ).with_columns(pl.col("__fills_qty").fill_null(0), pl.col("__fills").fill_null(0))
     filled, cancelled, ordered, status = (
         pl.col(c) for c in ("filled_qty", "cancelled_qty", "order_qty", "status")
@@ -168,17 +233,17 @@ def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.Dat
     ]
 
     same = ["client_id", "market", "security_code", "side", "biz_type"]
-    all_ids = pl.concat([orders["order_id"], files[ORDERS.name].quarantine["order_id"].drop_nulls()])
-    first = orders.select("order_id", *(pl.col(c).alias(f"__order_{c}") for c in same)).unique(
-        "order_id", keep="first"
+    all_ids = pl.concat([orders[_ID], quarantined[_ID].drop_nulls()])
+    first = orders.select(_ID, *(pl.col(c).alias(f"__order_{c}") for c in same)).unique(
+        _ID, keep="first"
     )
-    t = lookup(trades.select("order_id", *same, SOURCE_ROW, raw("order_id")), first, "order_id")
+    t = lookup(trades.select(_ID, *same, SOURCE_ROW, raw("order_id")), first, _ID)
     differs = pl.any_horizontal(pl.col(c) != pl.col(f"__order_{c}") for c in same)
     normal_fill = pl.col("biz_type") == "0"
     events += [
         flag(
             t,
-            normal_fill & ~pl.col("order_id").is_in(all_ids.implode()),
+            normal_fill & ~pl.col(_ID).is_in(all_ids.implode()),
             file=TRADES.name,
             rule="fill_order_unknown",
             column="order_id",
@@ -195,13 +260,11 @@ def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.Dat
     ]
     allotments = trades.filter(pl.col("biz_type") == "1")
     if not allotments.is_empty():
-        subscriptions = ctx.subscriptions().select(
-            "order_id", *(pl.col(c).alias(f"__sub_{c}") for c in same[:3])
-        )
+        subscriptions = subscriptions.select(_ID, *(pl.col(c).alias(f"__sub_{c}") for c in same[:3]))
         a = lookup(
-            trades.select("order_id", *same, SOURCE_ROW, raw("order_id")),
-            subscriptions.unique("order_id", keep="first"),
-            "order_id",
+            trades.select(_ID, *same, SOURCE_ROW, raw("order_id")),
+            subscriptions.unique(_ID, keep="first"),
+            _ID,
         )
         unmatched = pl.col("__sub_client_id").is_null() | pl.any_horizontal(
             pl.col(c) != pl.col(f"__sub_{c}") for c in same[:3]
@@ -238,14 +301,17 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
     prev = ctx.previous
     trades, positions = files[TRADES.name].rows, files[POSITIONS.name].rows
     transfers, flows, balances = (files[s.name].rows for s in (CUSTODY_TRANSFERS, CASH_FLOWS, BALANCES))
-    prev_qty = prev.positions.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__prev_qty"))
+    previous_positions, trades, transfers, positions = _keyed(
+        [prev.positions, trades, transfers, positions], POSITION_KEY
+    )
+    prev_qty = previous_positions.group_by(_KEY).agg(pl.col("qty").sum().alias("__prev_qty"))
     is_sell = (pl.col("side") == "S") & (pl.col("biz_type") == "0")
 
     # T+1 and odd lots: only normal sells are checked, on a narrow frame of them
-    sells = trades.filter(is_sell).select(*POSITION_KEY, "qty", "board", SOURCE_ROW, raw("qty"))
-    sold = sells.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__sold"))
-    today_qty = positions.group_by(POSITION_KEY).agg(pl.col("qty").sum().alias("__today_qty"))
-    s = lookup(lookup(lookup(sells, sold, POSITION_KEY), prev_qty, POSITION_KEY), today_qty, POSITION_KEY)
+    sells = trades.filter(is_sell).select(_KEY, "qty", "board", SOURCE_ROW, raw("qty"))
+    sold = sells.group_by(_KEY).agg(pl.col("qty").sum().alias("__sold"))
+    today_qty = positions.group_by(_KEY).agg(pl.col("qty").sum().alias("__today_qty"))
+    s = lookup(lookup(lookup(sells, sold, _KEY), prev_qty, _KEY), today_qty, _KEY)
     s = s.with_columns(pl.col("__prev_qty", "__today_qty").fill_null(0))
     odd = (
         pl.when(pl.col("board") == "STAR")
@@ -276,27 +342,30 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
 
     side_qty = pl.when(pl.col("side") == "B").then(pl.col("qty")).otherwise(-pl.col("qty"))
     zero = pl.lit(0, pl.Int64)
+    moves = [
+        trades.select(_KEY, zero.alias("__prev_qty"), side_qty.alias("__delta")),
+        transfers.select(
+            _KEY,
+            zero.alias("__prev_qty"),
+            pl.when(pl.col("direction") == "I")
+            .then(pl.col("qty"))
+            .otherwise(-pl.col("qty"))
+            .alias("__delta"),
+        ),
+    ]
     expected_qty = (
-        pl.concat(
-            [
-                prev_qty.select(*POSITION_KEY, "__prev_qty", zero.alias("__delta")),
-                trades.select(*POSITION_KEY, zero.alias("__prev_qty"), side_qty.alias("__delta")),
-                transfers.select(
-                    *POSITION_KEY,
-                    zero.alias("__prev_qty"),
-                    pl.when(pl.col("direction") == "I")
-                    .then(pl.col("qty"))
-                    .otherwise(-pl.col("qty"))
-                    .alias("__delta"),
-                ),
-            ]
-        )
-        .group_by(POSITION_KEY)
+        pl.concat([prev_qty.select(_KEY, "__prev_qty", zero.alias("__delta")), *moves])
+        .group_by(_KEY)
         .agg(pl.col("__prev_qty").sum(), pl.col("__delta").sum())
     )
     excluded = _excluded(files, (TRADES, CUSTODY_TRANSFERS, POSITIONS)).implode()
     pos = _rolled(
-        positions.select(*POSITION_KEY, "qty", SOURCE_ROW), expected_qty, POSITION_KEY, "qty", zero
+        positions.select(*POSITION_KEY, _KEY, "qty", SOURCE_ROW),
+        expected_qty,
+        POSITION_KEY,
+        "qty",
+        zero,
+        [previous_positions, trades, transfers],
     ).filter(~pl.col("client_id").is_in(excluded))
     expected = pl.col("__prev_qty") + pl.col("__delta")
     events.append(
@@ -319,6 +388,9 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
         )
     )
 
+    previous_balances, flows, trades, balances = _keyed(
+        [prev.balances, flows, trades.drop(_KEY), balances], ["client_id"]
+    )
     fees = scaled("commission") + scaled("stamp_duty") + scaled("transfer_fee")
     trade_cash = (
         pl.when(pl.col("side") == "B")
@@ -329,23 +401,24 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
     expected_cash = (
         pl.concat(
             [
-                prev.balances.select(
-                    "client_id", scaled("cash_balance").alias("__prev_cash"), zero128.alias("__delta")
+                previous_balances.select(
+                    _KEY, scaled("cash_balance").alias("__prev_cash"), zero128.alias("__delta")
                 ),
-                flows.select("client_id", zero128.alias("__prev_cash"), scaled("amount").alias("__delta")),
-                trades.select("client_id", zero128.alias("__prev_cash"), trade_cash.alias("__delta")),
+                flows.select(_KEY, zero128.alias("__prev_cash"), scaled("amount").alias("__delta")),
+                trades.select(_KEY, zero128.alias("__prev_cash"), trade_cash.alias("__delta")),
             ]
         )
-        .group_by("client_id")
+        .group_by(_KEY)
         .agg(pl.col("__prev_cash").sum(), pl.col("__delta").sum())
     )
     excluded = _excluded(files, (TRADES, CASH_FLOWS, BALANCES)).implode()
     cash = _rolled(
-        balances.select("client_id", scaled("cash_balance").alias("__cash"), SOURCE_ROW),
+        balances.select("client_id", _KEY, scaled("cash_balance").alias("__cash"), SOURCE_ROW),
         expected_cash,
         ["client_id"],
         "__cash",
         zero128,
+        [previous_balances, flows, trades],
     ).filter(~pl.col("client_id").is_in(excluded))
     expected_balance = pl.col("__prev_cash") + pl.col("__delta")
     events.append(
@@ -369,16 +442,29 @@ def roll_forward_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
 
 
 def _rolled(
-    today: pl.DataFrame, expected: pl.DataFrame, key: list[str], value: str, zero: pl.Expr
+    today: pl.DataFrame,
+    expected: pl.DataFrame,
+    key: list[str],
+    value: str,
+    zero: pl.Expr,
+    sources: list[pl.DataFrame],
 ) -> pl.DataFrame:
     """Today's rows (in file order) with the expected parts of their key (0 where none), then the keys
-    expected but absent today (value 0, no source row), in key order."""
+    expected but absent today (value 0, no source row), in key order.
+
+    Rows are matched on `_KEY`; the `key` columns of an absent key are taken from the `sources` (the
+    keyed frames `expected` was summed from), looked up for the absent keys only."""
     parts = ["__prev_qty", "__delta"] if "__prev_qty" in expected.columns else ["__prev_cash", "__delta"]
-    present = lookup(today, expected, key).with_columns(pl.col(parts).fill_null(0))
-    absent = (
-        expected.join(today.select(key), on=key, how="anti")
-        .sort(key)
-        .select(*key, zero.alias(value), pl.lit(None, pl.Int64).alias(SOURCE_ROW), *parts)
+    present = lookup(today, expected, _KEY).with_columns(pl.col(parts).fill_null(0))
+    absent = expected.join(today.select(_KEY), on=_KEY, how="anti")
+    if not absent.is_empty():
+        wanted = pl.col(_KEY).is_in(absent[_KEY].implode())
+        names = pl.concat([f.filter(wanted).select(_KEY, *key) for f in sources]).unique(_KEY)
+        absent = absent.join(names, on=_KEY, how="left")
+    else:
+        absent = absent.with_columns(pl.lit(None, pl.String).alias(c) for c in key)
+    absent = absent.sort(key).select(
+        *key, _KEY, zero.alias(value), pl.lit(None, pl.Int64).alias(SOURCE_ROW), *parts
     )
     return pl.concat([present, absent.select(present.columns)])
 

@@ -74,30 +74,73 @@ def read_strings(data: bytes, spec: FileSpec) -> pl.DataFrame:
     names = [f"{name}#{i}" if name not in spec.column_names else name for i, name in enumerate(header)]
     body_start = data.find(b"\n")
     if body_start < 0 or not data[body_start + 1 :].strip(b"\r\n"):
-        table = pa.table({c: pa.array([], pa.string()) for c in spec.column_names})
+        frame = pl.DataFrame(schema={c: pl.String for c in spec.column_names})
     else:
-        try:
-            table = pacsv.read_csv(
-                pa.py_buffer(data),
-                read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={c: pa.string() for c in spec.column_names},
-                    include_columns=list(spec.column_names),
-                    strings_can_be_null=True,
-                    null_values=[""],
-                ),
-            )
-        except pa.ArrowInvalid as exc:
-            # the message quotes the offending line: use it to find the row, never repeat it (personal data)
-            found = _COLUMN_COUNT.search(str(exc))
-            if found is None:
-                raise FileRejected("malformed_csv", "not a well-formed RFC 4180 CSV file") from exc
-            offset = data.find(found.group(3).encode("utf-8"), body_start)
-            row = _line_of(data, offset) if offset >= 0 else None
-            fields, expected = found.group(2), found.group(1)
-            detail = f"a record has {fields} fields, the header has {expected} (truncated or malformed)"
-            raise FileRejected("malformed_csv", detail, row) from exc
+        fast = _read_unquoted(data, names)
+        frame = fast.select(spec.column_names) if fast is not None else _read_rfc4180(data, names, spec)
+    return frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(SOURCE_ROW))
+
+
+def _read_unquoted(data: bytes, names: list[str]) -> pl.DataFrame | None:
+    """Every column of a file without any quote, read by polars' multi-threaded reader; None when the
+    file needs the strict RFC 4180 reader: quotes, lone CRs, blank lines (which the strict reader skips
+    and polars reads as rows of nulls) or a record with the wrong number of fields (the strict reader
+    then says which).
+
+    Polars fills a record with too few fields with nulls, so the field count is checked here: polars
+    refuses a record with too many fields, and the file's commas must then number exactly
+    (header fields - 1) per line read, which no line with too few fields (a blank line has none) can
+    make up for.
+    """
+    if b'"' in data:
+        return None
+    carriage_returns = data.count(b"\r")
+    if carriage_returns and carriage_returns != data.count(b"\r\n"):
+        return None  # a lone CR ends a line for the RFC 4180 reader, not for polars
+    try:
+        frame = pl.read_csv(
+            data,
+            has_header=False,
+            skip_lines=1,
+            schema={name: pl.String for name in names},
+            quote_char=None,
+            truncate_ragged_lines=False,
+            empty_string_is_null=True,
+            extra_columns="raise",
+            missing_columns="raise",
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    if data.count(b",") != (len(names) - 1) * (frame.height + 1):
+        return None
+    return frame
+
+
+def _read_rfc4180(data: bytes, names: list[str], spec: FileSpec) -> pl.DataFrame:
+    """The spec's columns as strings, read by pyarrow's strict RFC 4180 reader."""
+    body_start = data.find(b"\n")
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in spec.column_names},
+                include_columns=list(spec.column_names),
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        # the message quotes the offending line: use it to find the row, never repeat it (personal data)
+        found = _COLUMN_COUNT.search(str(exc))
+        if found is None:
+            raise FileRejected("malformed_csv", "not a well-formed RFC 4180 CSV file") from exc
+        offset = data.find(found.group(3).encode("utf-8"), body_start)
+        row = _line_of(data, offset) if offset >= 0 else None
+        fields, expected = found.group(2), found.group(1)
+        detail = f"a record has {fields} fields, the header has {expected} (truncated or malformed)"
+        raise FileRejected("malformed_csv", detail, row) from exc
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
-    return frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(SOURCE_ROW))
+    return frame
