@@ -67,6 +67,18 @@ def test_truncated_file(inbox: Path, lake: Path) -> None:
     assert refusals(lake) == [("trades.csv", 1, "malformed_csv")]
 
 
+def test_malformed_record_names_its_own_row(inbox: Path, lake: Path) -> None:
+    """The short record `1` is row 3; row 2 merely contains a `1`: the reported row is 3."""
+    land_hq(inbox, lake)
+    package = inbox / DAY1 / "1101"
+    header, row1 = (package / "balances.csv").read_text(encoding="gbk").splitlines()[:2]
+    lines = [header, row1, "1101000102,1.00", "1"]
+    write_file(package, "balances.csv", ("\n".join(lines) + "\n").encode("gbk"), rows=3)
+    reason = refuse(inbox, lake)
+    assert "file balances.csv, row 3, rule malformed_csv" in reason
+    assert refusals(lake) == [("balances.csv", 3, "malformed_csv")]
+
+
 def test_missing_column(inbox: Path, lake: Path) -> None:
     land_hq(inbox, lake)
     package = inbox / DAY1 / "1101"

@@ -23,6 +23,17 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset)
 
 
+def _find_line(data: bytes, line: bytes, start: int) -> int:
+    """Offset of the first whole physical line equal to `line` after `start` (-1 when none)."""
+    position = start
+    while (position := data.find(b"\n" + line, position)) >= 0:
+        end = position + 1 + len(line)
+        if end == len(data) or data[end : end + 1] in (b"\n", b"\r"):
+            return position + 1
+        position += 1
+    return -1
+
+
 def to_utf8(data: bytes, encoding: str) -> bytes:
     """The file's bytes as UTF-8, refusing any byte sequence the declared encoding does not allow."""
     if data.startswith(_UTF8_BOM) and encoding == "utf-8":
@@ -136,7 +147,7 @@ def _read_rfc4180(data: bytes, names: list[str], spec: FileSpec) -> pl.DataFrame
         found = _COLUMN_COUNT.search(str(exc))
         if found is None:
             raise FileRejected("malformed_csv", "not a well-formed RFC 4180 CSV file") from exc
-        offset = data.find(found.group(3).encode("utf-8"), body_start)
+        offset = _find_line(data, found.group(3).encode("utf-8"), body_start)
         row = _line_of(data, offset) if offset >= 0 else None
         fields, expected = found.group(2), found.group(1)
         detail = f"a record has {fields} fields, the header has {expected} (truncated or malformed)"
