@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from report import print_table
+
 GENERATE = """
 import json, resource, sys
 from pathlib import Path
@@ -84,18 +86,6 @@ def main() -> None:
     args = parser.parse_args()
     results = [bench(preset, Path(args.workdir)) for preset in args.preset or ["demo"]]
     print_table(results)
-
-
-def print_table(results: list[dict[str, str]]) -> None:
-    """One row per measure, one column per preset (a Markdown table, pasted into the README)."""
-    names = list(results[0])
-    first = max(len(n) for n in names)
-    widths = [max(len(v) for v in r.values()) for r in results]
-    for i, name in enumerate(names):
-        cells = [r[name].rjust(w) for r, w in zip(results, widths, strict=True)]
-        print(f"| {name.ljust(first)} | " + " | ".join(cells) + " |")
-        if i == 0:
-            print(f"|{'-' * (first + 2)}|" + "|".join("-" * (w + 2) for w in widths) + "|")
 
 
 if __name__ == "__main__":

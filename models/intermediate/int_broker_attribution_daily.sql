@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 {#- measures of a client-day that are attributed to its brokers -#}
 {% set attributed = [
     'cash_balance', 'market_value', 'total_assets', 'net_cash_inflow', 'net_asset_inflow',
@@ -16,6 +18,7 @@ with
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,7 @@
+{{ config(**daily_incremental_config()) }}
+{#- rebuilt from `start`; the previous trading day is read for TA(t-1) -#}
+{%- set start = build_from() %}
+{%- set read_start = lookback_from(start, trading_days=1) %}
 -- One row per client and business date on which the client appears in its branch's package
 -- (balance, position, order, fill, cash flow or custody transfer): assets, flows, trading, daily P&L
 -- and daily return as defined in docs/contract/metrics.md. fct_client_daily adds the dimension keys.
@@ -11,42 +15,58 @@ with
 balances as (
 
     select * from {{ ref('stg_lake__balances') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
 positions as (
 
     select * from {{ ref('int_positions_valued') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
 cash_flows as (
 
     select * from {{ ref('stg_lake__cash_flows') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
 transfers as (
 
     select * from {{ ref('int_custody_transfers_valued') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
 fills as (
 
     select * from {{ ref('int_fills_with_fees') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
 orders as (
 
     select * from {{ ref('stg_lake__orders') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
 calendar as (
 
     select * from {{ ref('int_trading_calendar') }}
+
+),
+
+-- the first landed day of every client already built (none on a full build)
+built_first_days as (
+
+    select client_id, min(business_date) as first_landed_date
+    from {% if start is none %}(select cast(null as {{ dbt.type_string() }}) as client_id, cast(null as date) as business_date) as empty{% else %}{{ this }}{% endif %}
+    where {{ before('business_date', start) }}
+    group by client_id
 
 ),
 
@@ -253,9 +273,13 @@ with_previous as (
         cal.prev_trading_day,
         lag(a.business_date) over (partition by a.client_id order by a.business_date) as previous_row_date,
         lag(a.total_assets) over (partition by a.client_id order by a.business_date) as previous_row_total_assets,
-        min(a.business_date) over (partition by a.client_id) as first_landed_date
+        case
+            when bf.first_landed_date < min(a.business_date) over (partition by a.client_id) then bf.first_landed_date
+            else min(a.business_date) over (partition by a.client_id)
+        end as first_landed_date
     from assembled as a
     left join calendar as cal on cal.calendar_date = a.business_date
+    left join built_first_days as bf on bf.client_id = a.client_id
 
 ),
 
@@ -329,6 +353,7 @@ final as (
         filled_qty,
         ipo_subscription_count
     from with_pnl
+    where {{ since('business_date', start) }}
 
 )
 

@@ -1,3 +1,4 @@
+{{ config(**daily_incremental_config()) }}
 -- Client-day states of docs/contract/metrics.md that look back over time, one row per row of
 -- int_client_daily (fct_client_daily joins them in):
 --   active 活跃            a fill that day;
@@ -39,11 +40,57 @@
         {%- if row[0] == 'churn_warning_trading_days' -%}{%- set warning_days = row[1] -%}{%- endif -%}
     {%- endfor -%}
 {%- endif %}
+{#- Incremental: rows are rebuilt from the first day of the month of `build_from` (the month's daily
+    average assets take every landed day of the month); the inputs are read from the earliest of the
+    look-back windows before it (90 calendar days, 5 trading days, the previous month for the tier).
+    Running values (last fill, first landed day, cumulative log-return, the previous churn state) start
+    from the rows already built before the rebuilt month. -#}
+{%- set start = build_from(month_start=true) %}
+{%- set read_start = lookback_from(start, days=lookback_days, trading_days=warning_days, months=1) %}
 with
 
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
+    where {{ since('business_date', read_start) }}
+
+),
+
+built as (
+
+    {%- if start is none %}
+    select
+        cast(null as {{ dbt.type_string() }}) as client_id,
+        cast(null as date) as business_date,
+        cast(null as boolean) as is_active,
+        cast(null as double) as log_return,
+        cast(null as boolean) as is_churned,
+        1 as recency
+    where 1 = 0
+    {%- else %}
+    select
+        client_id,
+        business_date,
+        is_active,
+        log_return,
+        is_churned,
+        row_number() over (partition by client_id order by business_date desc) as recency
+    from {{ this }}
+    where {{ before('business_date', start) }}
+    {%- endif %}
+
+),
+
+prior as (
+
+    select
+        client_id,
+        min(business_date) as first_landed_date,
+        max(case when is_active then business_date end) as last_fill_date,
+        sum(coalesce(cast(log_return as decimal(38, 18)), 0)) as cumulative_log_return,
+        max(case when recency = 1 and is_churned then 1 else 0 end) = 1 as last_is_churned
+    from built
+    group by client_id
 
 ),
 
@@ -96,7 +143,7 @@ benchmark_cumulative as (
         business_date,
         benchmark_close,
         benchmark_daily_return,
-        sum(coalesce(ln(1 + cast(benchmark_daily_return as double)), 0)) over (
+        sum(coalesce(cast(ln(1 + cast(benchmark_daily_return as double)) as decimal(38, 18)), 0)) over (
             order by business_date rows between unbounded preceding and current row
         ) as benchmark_cumulative_log_return
     from benchmark
@@ -122,9 +169,15 @@ numbered as (
         cal.trading_day_number,
         {{ dbt.datediff("cast('2000-01-01' as date)", 'd.business_date', 'day') }} as day_number,
         cast({{ dbt.date_trunc('month', 'd.business_date') }} as date) as month_start_date,
-        min(d.business_date) over (partition by d.client_id) as first_landed_date
+        case
+            when pr.first_landed_date < min(d.business_date) over (partition by d.client_id) then pr.first_landed_date
+            else min(d.business_date) over (partition by d.client_id)
+        end as first_landed_date,
+        pr.last_fill_date as prior_fill_date,
+        coalesce(pr.cumulative_log_return, 0) as prior_cumulative_log_return
     from client_days as d
     inner join calendar as cal on cal.calendar_date = d.business_date
+    left join prior as pr on pr.client_id = d.client_id
 
 ),
 
@@ -133,9 +186,12 @@ windowed as (
     select
         n.*,
         -- the last landed fill before this day
-        max(case when n.fill_count > 0 then n.business_date end) over (
-            partition by n.client_id order by n.business_date
-            rows between unbounded preceding and 1 preceding
+        coalesce(
+            max(case when n.fill_count > 0 then n.business_date end) over (
+                partition by n.client_id order by n.business_date
+                rows between unbounded preceding and 1 preceding
+            ),
+            n.prior_fill_date
         ) as previous_fill_date,
         sum(case when n.has_balance then n.total_assets end) over (
             partition by n.client_id order by n.day_number
@@ -153,11 +209,19 @@ windowed as (
             partition by n.client_id order by n.trading_day_number
             range between {{ warning_days - 1 }} preceding and current row
         ) as warning_net_asset_inflow,
-        sum(
-            coalesce(
-                case when 1 + cast(n.daily_return as double) > 0 then ln(1 + cast(n.daily_return as double)) end,
-                0
-            )
+        -- summed as DECIMAL (exact, so the running sum does not depend on where a build started)
+        n.prior_cumulative_log_return + sum(
+            case when {{ since('n.business_date', start) }} then
+                coalesce(
+                    cast(
+                        cast(
+                            case when 1 + cast(n.daily_return as double) > 0 then ln(1 + cast(n.daily_return as double)) end
+                            as double
+                        ) as decimal(38, 18)
+                    ),
+                    0
+                )
+            else 0 end
         ) over (
             partition by n.client_id order by n.business_date rows between unbounded preceding and current row
         ) as cumulative_log_return
@@ -240,6 +304,7 @@ flagged as (
     left join numbered as warning_start
         on warning_start.client_id = w.client_id
         and warning_start.trading_day_number = w.trading_day_number - {{ warning_days }}
+    where {{ since('w.business_date', start) }}
 
 ),
 
@@ -306,9 +371,12 @@ churn as (
 )
 
 select
-    *,
+    c.*,
     -- the day a churn episode starts (the client's previous row was not churned)
-    is_churned and not coalesce(
-        lag(is_churned) over (partition by client_id order by business_date), false
+    c.is_churned and not coalesce(
+        lag(c.is_churned) over (partition by c.client_id order by c.business_date),
+        p.last_is_churned,
+        false
     ) as is_newly_churned
-from churn
+from churn as c
+left join prior as p on p.client_id = c.client_id

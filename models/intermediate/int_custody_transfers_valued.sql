@@ -1,15 +1,19 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Custody transfers 转托管 valued at that day's close (the value used by net asset inflow 资产净流入).
 with
 
 transfers as (
 
     select * from {{ ref('stg_lake__custody_transfers') }}
+    where {{ since('business_date', start) }}
 
 ),
 
 prices as (
 
     select * from {{ ref('int_security_prices_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 

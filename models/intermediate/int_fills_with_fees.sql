@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Fills 成交 with the exchange fees deducted for net commission 净佣金 (docs/contract/metrics.md):
 -- per normal fill (biz_type 0), handling fee 经手费 and regulator fee 证管费 are each
 -- round_half_away(amount x rate, 2) with the rates of the trade date from the `fee_rates` seed;
@@ -8,6 +10,7 @@ with
 fills as (
 
     select * from {{ ref('stg_lake__trades') }}
+    where {{ since('business_date', start) }}
 
 ),
 

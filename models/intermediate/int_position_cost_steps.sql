@@ -1,3 +1,7 @@
+{{ config(**daily_incremental_config()) }}
+{#- rebuilt from `start`; the previous trading day's client-days and positions give the start -#}
+{%- set start = build_from() %}
+{%- set read_start = lookback_from(start, trading_days=1) %}
 -- Moving-average cost basis 移动加权平均成本, replayed event by event within every client-security-day
 -- that has fills or custody transfers, to give each sell fill its cost removed and realized P&L
 -- 已实现盈亏 (docs/contract/metrics.md; the cost rules of docs/contract/branch-export.md):
@@ -24,6 +28,7 @@ calendar as (
 client_days as (
 
     select business_date, client_id, open_date from {{ ref('int_client_daily') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
@@ -31,18 +36,21 @@ positions as (
 
     select business_date, client_id, market, security_code, qty, cost_amount
     from {{ ref('stg_lake__positions') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
 fills as (
 
     select * from {{ ref('int_fills_with_fees') }}
+    where {{ since('business_date', start) }}
 
 ),
 
 transfers as (
 
     select * from {{ ref('stg_lake__custody_transfers') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- End-of-day positions valued at that day's valuation price (close; suspended: latest close;
 -- unlisted IPO: IPO price): market value, unrealized P&L 浮动盈亏 and return, trapped flags 套牢.
 with
@@ -5,12 +7,14 @@ with
 positions as (
 
     select * from {{ ref('stg_lake__positions') }}
+    where {{ since('business_date', start) }}
 
 ),
 
 prices as (
 
     select * from {{ ref('int_security_prices_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 

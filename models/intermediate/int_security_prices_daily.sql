@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Valuation price of every security on every business date it is quoted, held or transferred:
 -- that day's close; a suspended or unquoted security keeps its latest close; a security allotted in
 -- an IPO but not listed yet is valued at its IPO price (the allotment's price). Also flags limit-up /
@@ -7,6 +9,38 @@ with
 quotes as (
 
     select * from {{ ref('stg_lake__quotes') }}
+    where {{ since('business_date', start) }}
+
+),
+
+-- the last valuation of every security before the rebuilt dates (none on a full build)
+prior as (
+
+    {%- if start is none %}
+    select
+        cast(null as {{ dbt.type_string() }}) as market,
+        cast(null as {{ dbt.type_string() }}) as security_code,
+        cast(null as decimal(18, 3)) as last_close_price,
+        cast(null as decimal(18, 3)) as last_ipo_price
+    where 1 = 0
+    {%- else %}
+    select
+        market,
+        security_code,
+        case when price_source in ('close', 'latest_close') then valuation_price end as last_close_price,
+        case when price_source = 'ipo_price' then valuation_price end as last_ipo_price
+    from (
+        select
+            market,
+            security_code,
+            valuation_price,
+            price_source,
+            row_number() over (partition by market, security_code order by business_date desc) as recency
+        from {{ this }}
+        where {{ before('business_date', start) }}
+    ) as built
+    where recency = 1
+    {%- endif %}
 
 ),
 
@@ -37,7 +71,7 @@ ipo_allotments as (
         security_code,
         max(price) as ipo_price
     from {{ ref('stg_lake__trades') }}
-    where biz_type = '1'
+    where biz_type = '1' and {{ since('business_date', start) }}
     group by business_date, market, security_code
 
 ),
@@ -47,8 +81,10 @@ security_dates as (
     select business_date, market, security_code from quotes
     union
     select business_date, market, security_code from {{ ref('stg_lake__positions') }}
+    where {{ since('business_date', start) }}
     union
     select business_date, market, security_code from {{ ref('stg_lake__custody_transfers') }}
+    where {{ since('business_date', start) }}
     union
     select business_date, market, security_code from ipo_allotments
 
@@ -95,11 +131,13 @@ priced as (
         l.close_price,
         l.volume,
         l.last_quote_date,
-        coalesce(latest_quote.close_price, allotment.ipo_price) as valuation_price,
+        coalesce(
+            latest_quote.close_price, prior.last_close_price, allotment.ipo_price, prior.last_ipo_price
+        ) as valuation_price,
         case
             when l.close_price is not null then 'close'
-            when latest_quote.close_price is not null then 'latest_close'
-            when allotment.ipo_price is not null then 'ipo_price'
+            when latest_quote.close_price is not null or prior.last_close_price is not null then 'latest_close'
+            when allotment.ipo_price is not null or prior.last_ipo_price is not null then 'ipo_price'
         end as price_source,
         b.price_limit_pct
     from located as l
@@ -111,6 +149,8 @@ priced as (
         on allotment.business_date = l.last_allotment_date
         and allotment.market = l.market
         and allotment.security_code = l.security_code
+    left join prior
+        on prior.market = l.market and prior.security_code = l.security_code
     left join securities as s
         on s.market = l.market and s.security_code = l.security_code and s.recency = 1
     left join boards as b on b.board_code = s.board

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Branch-day cube 营业部日汇总: assets, flows, P&L, trading and order ratios of every branch on every
 -- business date it landed (a landed package without clients still has its row, with zeros).
 -- agg_broker_daily sums back to these totals exactly.
@@ -6,6 +8,7 @@ with
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 
@@ -15,7 +18,7 @@ branch_days as (
 
     select business_date, package_branch as branch_code
     from {{ ref('stg_lake__landed_packages') }}
-    where package_branch <> '{{ var("head_office_branch") }}'
+    where package_branch <> '{{ var("head_office_branch") }}' and {{ since('business_date', start) }}
     union
     select business_date, branch_code from client_days
 

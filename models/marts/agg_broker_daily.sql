@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Broker-day cube 经纪人日汇总: attributed assets, flows, P&L and commission per broker (including
 -- the `unassigned 无归属` broker of each branch) and per branch of the clients, from
 -- int_broker_attribution_daily. For every branch and day the money columns add up exactly to
@@ -7,6 +9,7 @@ with
 attributions as (
 
     select * from {{ ref('int_broker_attribution_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Cash flows 资金流水, one row per movement other than trade settlement: bank transfers in / out
 -- 银证转账 (types 1, 2), dividends, interest and fees. amount is signed (positive raises cash).
 with
@@ -5,6 +7,7 @@ with
 cash_flows as (
 
     select * from {{ ref('stg_lake__cash_flows') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,7 @@
+{{ config(**daily_incremental_config()) }}
+{#- rebuilt from the first day of the month of `build_from`, like int_client_daily_status (the month's
+    daily average assets change with every landed day of the month) -#}
+{%- set start = build_from(month_start=true) %}
 -- Client-day 客户日, one row per client and business date it appears in its branch's package:
 -- cash, market value, total assets, net cash / asset inflow, daily P&L and return, trading and the
 -- daily flags (effective account, trapped client), and the states that look back over time (active /
@@ -9,12 +13,14 @@ with
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 
 status as (
 
     select * from {{ ref('int_client_daily_status') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Custody transfers 转托管 (securities flow 证券流量), one row per transfer, valued at that day's
 -- close (suspended: latest close).
 with
@@ -5,6 +7,7 @@ with
 transfers as (
 
     select * from {{ ref('int_custody_transfers_valued') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Fills 成交, one row per fill: amount, fees, and net commission 净佣金 (commission - exchange
 -- handling fee - regulator fee, each rounded half away from zero to 0.01, normal fills only), and for
 -- sells the moving-average cost removed and realized P&L 已实现盈亏 (int_position_cost_steps).
@@ -6,6 +8,7 @@ with
 fills as (
 
     select * from {{ ref('int_fills_with_fees') }}
+    where {{ since('business_date', start) }}
 
 ),
 
@@ -18,7 +21,7 @@ cost_steps as (
 
     select business_date, branch_code, event_id, qty_before, cost_before, cost_removed, realized_pnl
     from {{ ref('int_position_cost_steps') }}
-    where event_kind = 'fill'
+    where event_kind = 'fill' and {{ since('business_date', start) }}
 
 ),
 

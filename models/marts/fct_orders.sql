@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Orders 委托, one row per order; all orders are final at end of day. Flags for the fill-to-order
 -- ratio 成交委托比 and the cancel ratio 撤单率 (both over normal orders, biz_type 0).
 with
@@ -5,6 +7,7 @@ with
 orders as (
 
     select * from {{ ref('stg_lake__orders') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Positions 持仓, one row per client, security and business date: market value at close (suspended:
 -- latest close; unlisted IPO: IPO price), unrealized P&L 浮动盈亏 and return, trapped flags 套牢.
 with
@@ -5,6 +7,7 @@ with
 positions as (
 
     select * from {{ ref('int_positions_valued') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Assets cube 资产日汇总: date x branch x broker x tier. Attributed cash, market value, total assets,
 -- net cash / asset inflow and daily P&L (int_broker_attribution_daily: the parts add up to the client
 -- exactly), clients and effective accounts 有效户. Sums back to agg_branch_daily.
@@ -8,12 +10,14 @@ with
 attributions as (
 
     select * from {{ ref('int_broker_attribution_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 
 status as (
 
     select business_date, branch_code, client_id, tier_code from {{ ref('int_client_daily_status') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Hot stocks 热门股 building blocks: date x branch x security. Own clients' turnover (buys + sells),
 -- fills and distinct trading clients, with the security's rank in its branch and in the company by
 -- turnover and by trading clients (rank 1 = hottest; ties share a rank). A client belongs to one
@@ -7,6 +9,7 @@ with
 fills as (
 
     select * from {{ ref('int_fills_with_fees') }}
+    where {{ since('business_date', start) }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Trading cube 交易日汇总: date x branch x broker x channel x board x industry x side. Turnover, fills,
 -- commission, net commission and IPO allotments from the fills; orders, filled and cancelled orders
 -- and IPO subscriptions from the orders. Each client's cell is split among the brokers of the
@@ -36,6 +38,7 @@ fills as (
         cast(0 as bigint) as ipo_subscription_count
     from {{ ref('int_fills_with_fees') }} as f
     left join securities as s on s.market = f.market and s.security_code = f.security_code
+    where {{ since('f.business_date', start) }}
 
 ),
 
@@ -63,6 +66,7 @@ orders as (
         cast(case when o.biz_type = '1' then 1 else 0 end as bigint) as ipo_subscription_count
     from {{ ref('stg_lake__orders') }} as o
     left join securities as s on s.market = o.market and s.security_code = o.security_code
+    where {{ since('o.business_date', start) }}
 
 ),
 
@@ -112,7 +116,8 @@ allocated as (
         {%- endfor %}
     from client_cells as c
     inner join {{ ref('int_broker_attribution_daily') }} as a
-        on a.business_date = c.business_date
+        on {{ since('a.business_date', start) }}
+        and a.business_date = c.business_date
         and a.branch_code = c.branch_code
         and a.client_id = c.client_id
 

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- The branch's day for the branch-head and executive digests 营业部日报: agg_branch_daily's turnover,
 -- net commission, net asset inflow and assets, plus the client flow of the day: new clients (opened),
 -- closed clients (closing first recorded that day), newly churned clients (closed, or churned by
@@ -7,6 +9,7 @@ with
 branch_days as (
 
     select * from {{ ref('agg_branch_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 
@@ -18,6 +21,7 @@ churn as (
         {{ sum_bigint('case when is_new_churn_warning then 1 else 0 end') }} as churn_warning_count,
         {{ sum_bigint('case when is_newly_churned_by_assets then 1 else 0 end') }} as churned_by_assets_count
     from {{ ref('int_digest_churn_flags') }}
+    where {{ since('business_date', start) }}
     group by business_date, branch_code
 
 ),
@@ -32,6 +36,7 @@ reminders as (
         {{ count_bigint('distinct reminder_key') }} as reminder_count,
         {{ count_bigint('distinct case when is_unassigned then reminder_key end') }} as unassigned_reminder_count
     from {{ ref('fct_broker_reminders') }}
+    where {{ since('business_date', start) }}
     group by business_date, branch_code
 
 ),

@@ -1,3 +1,5 @@
+{{ config(**daily_incremental_config()) }}
+{%- set start = build_from() %}
 -- Market notices 资讯主动通知, one row per recipient broker x security x business date: a security
 -- held at the end of the day by the broker's clients closed limit-up 涨停 / limit-down 跌停 or moved by
 -- at least market_notice_move (seed) against its previous close. Holders are routed like
@@ -18,6 +20,7 @@ prices as (
         {{ ratio('close_price - prev_close_price', 'prev_close_price') }} as price_change_pct
     from {{ ref('int_security_prices_daily') }}
     where close_price is not null and prev_close_price is not null and prev_close_price > 0
+        and {{ since('business_date', start) }}
 
 ),
 
@@ -51,7 +54,7 @@ holdings as (
         on m.business_date = p.business_date
         and m.market = p.market
         and m.security_code = p.security_code
-    where p.qty > 0
+    where p.qty > 0 and {{ since('p.business_date', start) }}
 
 ),
 

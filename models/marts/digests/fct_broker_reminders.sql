@@ -1,3 +1,7 @@
+{{ config(**daily_incremental_config()) }}
+{#- rebuilt from `start`: the day after the last built day that is not a new-client reminder (those
+    may be dated on the next business day, before it is landed) -#}
+{%- set start = build_from(frontier_filter="reminder_kind <> 'new_client'") %}
 -- Daily reminders 每日提醒, one row per recipient broker x client x reminder kind x business date:
 -- what happened to one of the broker's clients that day and the facts to act on it (masked name,
 -- client id, amount, security, dates) with value_at_stake to order the broker's "今日工作".
@@ -23,12 +27,31 @@ calendar as (
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
+    where {{ since('business_date', start) }}
+
+),
+
+-- every client's last client-day already built before `start` (none on a full build)
+prior_client_days as (
+
+    select client_id, business_date, is_trapped_client
+    from (
+        select
+            client_id,
+            business_date,
+            is_trapped_client,
+            row_number() over (partition by client_id order by business_date desc) as recency
+        from {{ ref('int_client_daily') }}
+        where {{ before('business_date', start) }}
+    ) as built
+    where recency = 1
 
 ),
 
 churn as (
 
     select * from {{ ref('int_digest_churn_flags') }}
+    where {{ since('business_date', start) }}
 
 ),
 
@@ -80,7 +103,7 @@ large_transfer_rows as (
         sum(amount) over (partition by business_date, branch_code, client_id) as total_amount,
         sum(abs(amount)) over (partition by business_date, branch_code, client_id) as gross_amount
     from {{ ref('fct_cash_flows') }}
-    where is_large_transfer
+    where is_large_transfer and {{ since('business_date', start) }}
 
 ),
 
@@ -175,7 +198,7 @@ custody_rows as (
         count(*) over (partition by business_date, branch_code, client_id) as event_count,
         sum(value_at_close) over (partition by business_date, branch_code, client_id) as total_value
     from {{ ref('fct_custody_transfers') }}
-    where direction = 'O'
+    where direction = 'O' and {{ since('business_date', start) }}
 
 ),
 
@@ -223,6 +246,7 @@ position_rows as (
             partition by business_date, branch_code, client_id
         ) as limit_down_value
     from {{ ref('fct_positions_daily') }}
+    where {{ since('business_date', start) }}
 
 ),
 
@@ -236,7 +260,10 @@ trapped_days as (
         trapped_degree,
         trapped_market_value,
         is_trapped_client,
-        lag(is_trapped_client) over (partition by client_id order by business_date) as was_trapped_client
+        coalesce(
+            lag(is_trapped_client) over (partition by client_id order by business_date),
+            (select p.is_trapped_client from prior_client_days as p where p.client_id = client_days.client_id)
+        ) as was_trapped_client
     from client_days
 
 ),
@@ -290,20 +317,25 @@ limit_down as (
 -- fill counts when the lake has known it for that long)
 fill_days as (
 
+    -- the last landed fill before the day (int_client_daily_status carries it over the whole history)
     select
-        business_date,
-        branch_code,
-        client_id,
-        turnover,
-        lag(business_date) over (partition by client_id order by business_date) as previous_fill_date
-    from client_days
-    where fill_count > 0
+        d.business_date,
+        d.branch_code,
+        d.client_id,
+        d.turnover,
+        s.previous_fill_date
+    from client_days as d
+    inner join {{ ref('int_client_daily_status') }} as s
+        on s.business_date = d.business_date and s.branch_code = d.branch_code and s.client_id = d.client_id
+    where d.fill_count > 0 and {{ since('s.business_date', start) }}
 
 ),
 
 known_since as (
 
-    select client_id, min(business_date) as first_landed_date from client_days group by client_id
+    select client_id, business_date as first_landed_date
+    from {{ ref('int_client_daily') }}
+    where is_first_landed_day
 
 ),
 
@@ -463,7 +495,7 @@ risky_buys as (
     inner join securities as s on s.security_key = f.security_key
     inner join versions as v
         on v.client_id = f.client_id and v.valid_from <= f.business_date and f.business_date < v.valid_to
-    where f.side = 'B'
+    where f.side = 'B' and {{ since('f.business_date', start) }}
         and s.board_code in {{ suitability_boards }}
         and v.risk_level in {{ suitability_risk_levels }}
 
@@ -586,6 +618,7 @@ final as (
     left join securities as s on s.security_key = r.security_key
     -- a new-client reminder whose relation is not open that day has nobody to go to
     where not (r.target_broker_id is not null and r.broker_id is null)
+        and {{ since('r.business_date', start) }}
 
 )
 

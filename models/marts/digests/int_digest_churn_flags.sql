@@ -1,4 +1,4 @@
-{{ config(schema='intermediate') }}
+{{ config(schema='intermediate', **daily_incremental_config()) }}
 -- Churn flags 流失标志 per client-day, computed here from int_client_daily exactly as
 -- docs/contract/metrics.md defines them, because no shared mart holds them yet. When the shared churn
 -- mart lands in models/marts, point fct_broker_reminders / agg_digest_branch_daily at it instead.
@@ -25,11 +25,40 @@
 {%- endif %}
 {%- set warning_days = seeds.warning_days -%}
 {%- set lookback_days = seeds.lookback_days %}
+{#- incremental: rows from `start`, inputs from the 90-calendar-day / 5-trading-day look-back before it -#}
+{%- set start = build_from() %}
+{%- set read_start = lookback_from(start, days=lookback_days, trading_days=warning_days) %}
 with
 
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
+    where {{ since('business_date', read_start) }}
+
+),
+
+-- the flags of every client's last row already built (none on a full build)
+prior as (
+
+    {%- if start is none %}
+    select
+        cast(null as {{ dbt.type_string() }}) as client_id,
+        cast(null as boolean) as is_churn_warning,
+        cast(null as boolean) as is_churned_by_assets
+    where 1 = 0
+    {%- else %}
+    select client_id, is_churn_warning, is_churned_by_assets
+    from (
+        select
+            client_id,
+            is_churn_warning,
+            is_churned_by_assets,
+            row_number() over (partition by client_id order by business_date desc) as recency
+        from {{ this }}
+        where {{ before('business_date', start) }}
+    ) as built
+    where recency = 1
+    {%- endif %}
 
 ),
 
@@ -64,7 +93,6 @@ windowed as (
             partition by n.client_id order by n.trading_day_number
             range between {{ warning_days - 1 }} preceding and current row
         ) as net_asset_inflow_5d,
-        min(n.trading_day_number) over (partition by n.client_id) as first_trading_day_number,
         avg(n.total_assets) over (
             partition by n.client_id order by n.day_number
             range between {{ lookback_days }} preceding and 1 preceding
@@ -77,13 +105,16 @@ windowed as (
 
 ),
 
+-- every client's first landed day (from the whole history: it may precede the look-back)
 first_days as (
 
     select
-        client_id,
-        coalesce(previous_total_assets, total_assets - net_asset_inflow) as assets_before_first_day
-    from numbered
-    where is_first_landed_day
+        d.client_id,
+        c.trading_day_number as first_trading_day_number,
+        coalesce(d.previous_total_assets, d.total_assets - d.net_asset_inflow) as assets_before_first_day
+    from {{ ref('int_client_daily') }} as d
+    inner join calendar as c on c.calendar_date = d.business_date
+    where d.is_first_landed_day
 
 ),
 
@@ -91,10 +122,11 @@ started as (
 
     select
         w.*,
+        f.first_trading_day_number,
         coalesce(
             start_day.total_assets,
             case
-                when w.first_trading_day_number > w.trading_day_number - {{ warning_days }}
+                when f.first_trading_day_number > w.trading_day_number - {{ warning_days }}
                     then f.assets_before_first_day
             end
         ) as start_total_assets
@@ -103,6 +135,7 @@ started as (
         on start_day.client_id = w.client_id
         and start_day.trading_day_number = w.trading_day_number - {{ warning_days }}
     left join first_days as f on f.client_id = w.client_id
+    where {{ since('w.business_date', start) }}
 
 ),
 
@@ -136,14 +169,19 @@ flagged as (
 final as (
 
     select
-        *,
-        is_churn_warning and not coalesce(
-            lag(is_churn_warning) over (partition by client_id order by business_date), false
+        f.*,
+        f.is_churn_warning and not coalesce(
+            lag(f.is_churn_warning) over (partition by f.client_id order by f.business_date),
+            p.is_churn_warning,
+            false
         ) as is_new_churn_warning,
-        is_churned_by_assets and not coalesce(
-            lag(is_churned_by_assets) over (partition by client_id order by business_date), false
+        f.is_churned_by_assets and not coalesce(
+            lag(f.is_churned_by_assets) over (partition by f.client_id order by f.business_date),
+            p.is_churned_by_assets,
+            false
         ) as is_newly_churned_by_assets
-    from flagged
+    from flagged as f
+    left join prior as p on p.client_id = f.client_id
 
 )
 

@@ -1,0 +1,115 @@
+{#-
+    Incremental daily builds.
+
+    The per-day models are `materialized='incremental'` with one row set per business_date. A run
+    rebuilds every business date from `build_from()` on and reads its inputs from that date minus
+    the model's look-back (`lookback_from`). The strategy replaces whole business dates:
+    delete+insert on DuckDB (unique_key business_date), insert_overwrite of the business_date
+    partitions on Spark. The choice is made here only (`incremental_strategy`).
+
+    build_from(): the first business date to rebuild, as 'YYYY-MM-DD' (none on a full build):
+      - the day after the last business date built into the model, or
+      - var('rebuild_from') when it is earlier (a corrected or late branch-day re-landed: Dagster
+        passes its business date, e.g. --vars '{rebuild_from: 2024-03-14}').
+    A model whose rows of earlier days depend on later days (the current month's daily average
+    assets) widens it with `month_start`.
+-#}
+
+{% macro incremental_strategy() -%}
+    {%- if target.type in ('spark', 'databricks') -%}
+        {{ return('insert_overwrite') }}
+    {%- else -%}
+        {{ return('delete+insert') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- the config of a model rebuilt by business date -#}
+{% macro daily_incremental_config() -%}
+    {%- set settings = {
+        'materialized': 'incremental',
+        'incremental_strategy': incremental_strategy(),
+        'unique_key': 'business_date',
+        'on_schema_change': 'append_new_columns',
+    } -%}
+    {%- if target.type in ('spark', 'databricks') -%}
+        {%- do settings.update({'partition_by': ['business_date'], 'file_format': 'parquet'}) -%}
+    {%- endif -%}
+    {{ return(settings) }}
+{%- endmacro %}
+
+{% macro build_from(frontier_filter=none, month_start=false) -%}
+    {%- if not execute or this is none or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select cast({{ dbt.dateadd('day', 1, 'max(business_date)') }} as date) from {{ this }}
+        {%- if frontier_filter %} where {{ frontier_filter }}{% endif %}
+    {%- endset -%}
+    {%- set next_day = run_query(query).columns[0].values()[0] -%}
+    {%- if next_day is none -%}
+        {#- an empty model: rebuild everything -#}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set start = next_day | string -%}
+    {%- set requested = var('rebuild_from', none) -%}
+    {%- if requested and (requested | string) < start -%}
+        {%- set start = requested | string -%}
+    {%- endif -%}
+    {%- if month_start -%}
+        {%- set start = start[:8] ~ '01' -%}
+    {%- endif -%}
+    {{ return(start[:10]) }}
+{%- endmacro %}
+
+{#-
+    lookback_from(start, days, trading_days, months): the earliest input date a rebuild from `start`
+    needs: `days` calendar days, `trading_days` trading days (int_trading_calendar) and the start of
+    the `months`-th previous calendar month before it, whichever is earliest. None when start is none.
+-#}
+{% macro lookback_from(start, days=0, trading_days=0, months=0) -%}
+    {%- if start is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set candidates = [start] -%}
+    {%- if days > 0 -%}
+        {%- set found = run_query(
+            "select cast(" ~ dbt.dateadd('day', -days, "cast('" ~ start ~ "' as date)") ~ " as date)"
+        ).columns[0].values()[0] -%}
+        {%- do candidates.append((found | string)[:10]) -%}
+    {%- endif -%}
+    {%- if months > 0 -%}
+        {%- set found = run_query(
+            "select cast(" ~ dbt.dateadd('month', -months, dbt.date_trunc('month', "cast('" ~ start ~ "' as date)"))
+            ~ " as date)"
+        ).columns[0].values()[0] -%}
+        {%- do candidates.append((found | string)[:10]) -%}
+    {%- endif -%}
+    {%- if trading_days > 0 -%}
+        {%- set calendar = ref('int_trading_calendar') -%}
+        {%- set found = run_query(
+            "select min(calendar_date) from " ~ calendar ~ " where is_trading_day and trading_day_number >= ("
+            ~ " select count(*) from " ~ calendar ~ " where is_trading_day and calendar_date < cast('"
+            ~ start ~ "' as date)) - " ~ (trading_days - 1)
+        ).columns[0].values()[0] -%}
+        {%- if found is not none -%}{%- do candidates.append((found | string)[:10]) -%}{%- endif -%}
+    {%- endif -%}
+    {{ return(candidates | sort | first) }}
+{%- endmacro %}
+
+{#- `column >= start` (a date literal), or true on a full build -#}
+{% macro since(column, start) -%}
+    {%- if start is none -%}
+        1 = 1
+    {%- else -%}
+        {{ column }} >= cast('{{ start }}' as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `column < start`, or false on a full build (the part already built) -#}
+{% macro before(column, start) -%}
+    {%- if start is none -%}
+        1 = 0
+    {%- else -%}
+        {{ column }} < cast('{{ start }}' as date)
+    {%- endif -%}
+{%- endmacro %}
