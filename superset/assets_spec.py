@@ -295,22 +295,98 @@ left join marts.dim_security as s on s.security_key = o.security_key
             ),
         ],
     ),
-    # data quality: from the staging views over the lake (dq marts requested, see superset/README.md)
+    # assets: the assets cube (date x branch x broker x tier), the holdings cube (x board x industry)
+    Dataset(
+        key="bi_assets_daily",
+        title="资产日汇总",
+        sql="""
+select a.business_date, a.branch_code, b.branch_name, b.region_name, b.city, a.tier_key,
+       coalesce(t.tier_name_zh, '未知') as tier_name, coalesce(t.tier_rank, 0) as tier_rank,
+       a.attributed_broker_key, a.client_count, a.effective_account_count, a.client_equivalents,
+       a.cash_balance, a.market_value, a.total_assets, a.net_cash_inflow, a.net_asset_inflow, a.daily_pnl
+from marts.agg_assets_daily as a
+left join marts.dim_branch as b on b.branch_key = a.branch_key
+left join reference.client_tiers as t on t.tier_code = a.tier_key
+""",
+        verbose={"tier_key": "客户分级代码", "tier_name": "客户分级", "tier_rank": "分级序号"},
+        metrics=[
+            Metric("cash_yi", "资金余额(亿元)", _sum_yi("cash_balance"), F_YI),
+            Metric("market_value_yi", "证券市值(亿元)", _sum_yi("market_value"), F_YI),
+            Metric(
+                "total_assets_yi", "总资产(亿元)", _sum_yi("total_assets"), F_YI, "资金余额+证券市值(当日)"
+            ),
+            Metric(
+                "position_ratio",
+                "仓位",
+                _ratio("SUM(market_value)", "SUM(total_assets)"),
+                F_PCT,
+                "证券市值/总资产",
+            ),
+            Metric("daily_pnl_wan", "客户盈亏(万元)", _sum_wan("daily_pnl"), F_WAN, "盈亏已知的客户"),
+            Metric(
+                "avg_total_assets_yi",
+                "日均总资产(亿元)",
+                f"SUM(total_assets) / COUNT(DISTINCT business_date) / {YI}",
+                F_YI,
+                "区间内各交易日总资产的平均值",
+            ),
+        ],
+    ),
+    Dataset(
+        key="bi_holdings_daily",
+        title="持仓日汇总",
+        sql="""
+select h.business_date, h.branch_code, b.branch_name, b.region_name, b.city, h.board_code,
+       coalesce(d.board_name_zh, '未知') as board_name,
+       case when h.industry = '-1' then '非股票' else h.industry end as industry,
+       h.market_value, h.cost_amount, h.unrealized_pnl, h.trapped_market_value,
+       h.deeply_trapped_market_value, h.qty, h.position_count, h.holder_count
+from marts.agg_holdings_daily as h
+left join marts.dim_branch as b on b.branch_key = h.branch_key
+left join reference.boards as d on d.board_code = h.board_code
+""",
+        verbose={"board_code": "板块代码", "board_name": "板块", "industry": "行业"},
+        metrics=[
+            Metric("market_value_yi", "证券市值(亿元)", _sum_yi("market_value"), F_YI),
+            Metric(
+                "trapped_mv_yi", "套牢市值(亿元)", _sum_yi("trapped_market_value"), F_YI, "浮亏≥10%的持仓市值"
+            ),
+            Metric(
+                "trapped_share",
+                "套牢市值占比",
+                _ratio("SUM(trapped_market_value)", "SUM(market_value)"),
+                F_PCT,
+                "套牢市值/证券市值",
+            ),
+            Metric(
+                "deeply_trapped_share",
+                "深套市值占比",
+                _ratio("SUM(deeply_trapped_market_value)", "SUM(market_value)"),
+                F_PCT,
+                "浮亏≥30%的持仓市值/证券市值",
+            ),
+            Metric("unrealized_pnl_wan", "浮动盈亏(万元)", _sum_wan("unrealized_pnl"), F_WAN),
+        ],
+    ),
+    # data quality: the quality marts (models/marts/quality)
     Dataset(
         key="bi_dq_packages",
         title="落地数据包",
         sql="""
-select p.business_date, p.package_branch as branch_code,
-       coalesce(b.branch_name, case when p.package_branch = 'HQ' then '总部 HQ' else p.package_branch end)
+select p.business_date, p.branch_code,
+       coalesce(b.branch_name, case when p.branch_code = 'HQ' then '总部 HQ' else p.branch_code end)
            as branch_name,
        coalesce(b.region_name, '总部') as region_name, p.revision, p.encoding,
-       (select coalesce(sum(u."rows"), 0) from unnest(p.file_rows) as t(u)) as file_rows_total,
-       (select coalesce(sum(v.events), 0) from unnest(p.rule_violations) as t(v)) as violation_count,
-       p.quarantined_rows
-from staging.stg_lake__landed_packages as p
-left join marts.dim_branch as b on b.branch_code = p.package_branch
+       p.rows_total as file_rows_total, p.violations_total as violation_count, p.quarantined_rows
+from marts.fct_landed_packages as p
+left join marts.dim_branch as b on b.branch_code = p.branch_code
 """,
-        verbose={"revision": "版本", "encoding": "编码", "file_rows_total": "行数"},
+        verbose={
+            "revision": "版本",
+            "encoding": "编码",
+            "file_rows_total": "行数",
+            "violation_count": "违例数",
+        },
         metrics=[
             Metric("packages", "已落地数据包", "COUNT(*)", F_INT),
             Metric("file_rows", "落地行数", "SUM(file_rows_total)", F_INT),
@@ -321,12 +397,12 @@ left join marts.dim_branch as b on b.branch_code = p.package_branch
         key="bi_dq_events",
         title="数据质量事件",
         sql="""
-select e.business_date, e.package_branch as branch_code,
-       coalesce(b.branch_name, e.package_branch) as branch_name,
+select e.business_date, e.branch_code,
+       coalesce(b.branch_name, e.branch_code) as branch_name,
        coalesce(b.region_name, '总部') as region_name,
        e.file_name, e.source_row, e.rule_id, e.column_name, e.severity
-from staging.stg_lake__dq_events as e
-left join marts.dim_branch as b on b.branch_code = e.package_branch
+from marts.fct_dq_events as e
+left join marts.dim_branch as b on b.branch_code = e.branch_code
 """,
         verbose={"file_name": "文件", "rule_id": "规则", "column_name": "字段", "severity": "级别"},
         metrics=[Metric("violations", "规则违例", "COUNT(*)", F_INT)],
@@ -335,12 +411,12 @@ left join marts.dim_branch as b on b.branch_code = e.package_branch
         key="bi_dq_refused",
         title="拒收数据包",
         sql="""
-select r.business_date, r.package_branch as branch_code,
-       coalesce(b.branch_name, r.package_branch) as branch_name,
+select r.business_date, r.branch_code,
+       coalesce(b.branch_name, r.branch_code) as branch_name,
        coalesce(b.region_name, '总部') as region_name,
        r.revision, r.file_name, r.rule_id, r.detail
-from staging.stg_lake__refused_packages as r
-left join marts.dim_branch as b on b.branch_code = r.package_branch
+from marts.fct_refused_packages as r
+left join marts.dim_branch as b on b.branch_code = r.branch_code
 """,
         verbose={"revision": "版本", "file_name": "文件", "rule_id": "规则", "detail": "说明"},
         metrics=[
@@ -360,6 +436,7 @@ DATASET_BY_KEY = {d.key: d for d in DATASETS}
 # Charts
 # ---------------------------------------------------------------------------------------------------
 B, K, F, ORD = "bi_branch_daily", "bi_broker_daily", "bi_trade_fills", "bi_trade_orders"
+A, H = "bi_assets_daily", "bi_holdings_daily"
 CHARTS: list[Chart] = [
     # 经营总览
     Chart("ov_clients", "客户数", "big_number", B, ["clients"]),
@@ -440,6 +517,39 @@ CHARTS: list[Chart] = [
         row_limit=10,
     ),
     Chart("bk_aum_trend", "归属资产趋势(按营业部)", "line", K, ["aum_yi"], ["branch_name"]),
+    # 资产分析
+    Chart("as_cash", "资金余额(亿元)", "big_number", A, ["cash_yi"]),
+    Chart("as_mv", "证券市值(亿元)", "big_number", A, ["market_value_yi"]),
+    Chart("as_assets", "总资产(亿元)", "big_number", A, ["total_assets_yi"]),
+    Chart("as_position", "仓位", "big_number", A, ["position_ratio"], description="证券市值/总资产"),
+    Chart(
+        "as_assets_trend",
+        "资金余额、证券市值与总资产趋势",
+        "line",
+        A,
+        ["cash_yi", "market_value_yi", "total_assets_yi"],
+    ),
+    Chart("as_position_trend", "仓位趋势(按分公司)", "line", A, ["position_ratio"], ["region_name"]),
+    Chart("as_pnl_tier", "客户盈亏分布(按客户分级)", "cat_bar", A, ["daily_pnl_wan"], ["tier_name"]),
+    Chart(
+        "as_tier_table",
+        "客户分级:资产与盈亏",
+        "table",
+        A,
+        ["avg_total_assets_yi", "daily_pnl_wan", "position_ratio"],
+        ["tier_rank", "tier_name"],
+        percent_metrics=["daily_pnl_wan"],
+        description="盈亏占比占当前筛选范围",
+    ),
+    Chart("as_trapped_board", "套牢市值占比(按板块)", "cat_bar", H, ["trapped_share"], ["board_name"]),
+    Chart(
+        "as_trapped_industry",
+        "套牢市值占比(按行业)",
+        "table",
+        H,
+        ["trapped_share", "deeply_trapped_share", "trapped_mv_yi", "market_value_yi"],
+        ["industry"],
+    ),
     # 数据质量
     Chart("dq_packages", "已落地数据包", "big_number_total", "bi_dq_packages", ["packages"]),
     Chart("dq_refused", "拒收数据包", "big_number_total", "bi_dq_refused", ["refused_packages"]),
@@ -511,6 +621,17 @@ DASHBOARDS: list[Dashboard] = [
             [("bk_top_commission", 6), ("bk_aum_trend", 6)],
         ],
         ["date", "region", "branch", "broker"],
+    ),
+    Dashboard(
+        "assets",
+        "资产分析",
+        [
+            [("as_cash", 3), ("as_mv", 3), ("as_assets", 3), ("as_position", 3)],
+            [("as_assets_trend", 6), ("as_position_trend", 6)],
+            [("as_pnl_tier", 6), ("as_tier_table", 6)],
+            [("as_trapped_board", 6), ("as_trapped_industry", 6)],
+        ],
+        ["date", "region", "branch"],
     ),
     Dashboard(
         "data-quality",

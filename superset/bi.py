@@ -62,12 +62,16 @@ BROKER_RLS = (
     "level_4_broker_id, level_5_broker_id)"
 )
 ALL_DATASETS = [d.key for d in spec.DATASETS]
-HEAD_DATASETS = ["bi_branch_daily", "bi_broker_daily", "bi_trade_fills", "bi_trade_orders"]
+HEAD_DATASETS = [
+    "bi_branch_daily", "bi_broker_daily", "bi_trade_fills", "bi_trade_orders", "bi_assets_daily",
+    "bi_holdings_daily",
+]
 BROKER_DATASETS = ["bi_broker_daily"]
 DASHBOARD_ROLES = {
     "overview": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "trading": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "brokers": [ROLE_EXEC, ROLE_HEAD, ROLE_BROKER, ROLE_ANALYST],
+    "assets": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "data-quality": [ROLE_EXEC, ROLE_ANALYST],
 }
 

@@ -10,8 +10,10 @@ alone), and compared exactly.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import subprocess
+import sys
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +36,17 @@ DASHBOARDS = [
 ]
 SCREENSHOTS = REPO / "docs" / "screenshots"
 
+
+def _load_spec():
+    loaded = importlib.util.spec_from_file_location("assets_spec", REPO / "superset" / "assets_spec.py")
+    module = importlib.util.module_from_spec(loaded)
+    sys.modules.setdefault("assets_spec", module)  # dataclasses look their module up
+    loaded.loader.exec_module(module)
+    return sys.modules["assets_spec"]
+
+
+SPEC = _load_spec()
+
 HEAD_RLS = (
     "branch_code IN (SELECT branch_code FROM marts.dim_broker "
     "WHERE broker_id = '{user}' AND hierarchy_depth = 1)"
@@ -50,7 +63,37 @@ INDEPENDENT = {
     "tr_fills": "select count(*) from marts.fct_fills",
     "bk_net_commission": "select sum(net_commission) / 10000.0 from marts.fct_fills",
     "ov_net_commission": "select sum(net_commission) / 10000.0 from marts.fct_fills",
+    # data quality: the quality marts against the staging views over the lake
+    "dq_packages": "select count(*) from staging.stg_lake__landed_packages",
+    "dq_quarantined": "select sum(quarantined_rows) from staging.stg_lake__landed_packages",
+    "dq_violations": "select count(*) from staging.stg_lake__dq_events",
 }
+
+# whole results recomputed from other marts (the cubes add back up to agg_branch_daily), compared as sets
+INDEPENDENT_ROWS = {
+    "as_assets_trend": (
+        "select business_date, sum(cash_balance) / 100000000.0, sum(market_value) / 100000000.0, "
+        "sum(total_assets) / 100000000.0 from marts.agg_branch_daily group by business_date"
+    ),
+    "as_cash": "select business_date, sum(cash_balance) / 100000000.0 from marts.agg_branch_daily group by 1",
+    "as_position": (
+        "select business_date, cast(sum(market_value) as double) "
+        "/ nullif(cast(sum(total_assets) as double), 0) from marts.agg_branch_daily group by 1"
+    ),
+    "dq_packages_trend": (
+        "select p.business_date, coalesce(b.branch_name, case when p.package_branch = 'HQ' then '总部 HQ' "
+        "else p.package_branch end), count(*) from staging.stg_lake__landed_packages as p "
+        "left join marts.dim_branch as b on b.branch_code = p.package_branch group by all"
+    ),
+}
+# file_rows / violations of the landed packages, summed from the lake's lists in staging
+LANDED_TOTALS = """
+select p.business_date, p.package_branch,
+       (select coalesce(sum(u."rows"), 0) from unnest(p.file_rows) as t(u)),
+       (select coalesce(sum(v.events), 0) from unnest(p.rule_violations) as t(v)),
+       p.quarantined_rows
+from staging.stg_lake__landed_packages as p
+"""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -186,7 +229,7 @@ def _users(serving: Path) -> dict[str, list[str]]:
 # tests
 # ---------------------------------------------------------------------------------------------------
 def test_assets_are_consistent():
-    assert len(DASHBOARDS) >= 4 and len(CHARTS) >= 30
+    assert len(DASHBOARDS) >= 5 and len(CHARTS) >= 40
     chart_uuids = {c["uuid"] for c in CHARTS.values()}
     for dash in DASHBOARDS:
         in_position = [
@@ -216,6 +259,82 @@ def test_chart_data_equals_duckdb(superset, admin, dataset_ids, key):
         finally:
             con.close()
         assert got == [(_norm(value),)], f"{chart['slice_name']}: {got} != marts {value}"
+    if key in INDEPENDENT_ROWS:
+        con = duckdb.connect(str(superset.serving), read_only=True)
+        try:
+            rows = [tuple(_norm(v) for v in row) for row in con.execute(INDEPENDENT_ROWS[key]).fetchall()]
+        finally:
+            con.close()
+        assert _sorted(got) == _sorted(rows), f"{chart['slice_name']}: {got[:5]} != marts {rows[:5]}"
+
+
+def test_every_spec_chart_is_exported_and_checked():
+    """The YAML bundle is regenerated from assets_spec.py: every chart of the spec is exported (so
+    test_chart_data_equals_duckdb covers it) and every dashboard has the same native filters."""
+    assert set(CHARTS) == {SPEC._slug(c.key) for c in SPEC.CHARTS}
+    assert {d["slug"] for d in DASHBOARDS} == {d.slug for d in SPEC.DASHBOARDS}
+    for dash in DASHBOARDS:
+        filters = dash["metadata"]["native_filter_configuration"]
+        names = [f["name"] for f in filters]
+        assert names[:3] == ["日期范围", "分公司", "营业部"], (dash["slug"], names)
+        region, branch = filters[1], filters[2]
+        assert branch["cascadeParentIds"] == [region["id"]], dash["slug"]
+        for f in (region, branch):
+            assert f["targets"][0]["datasetUuid"] in DATASETS, (dash["slug"], f["name"])
+            column = f["targets"][0]["column"]["name"]
+            assert column in {c["column_name"] for c in DATASETS[f["targets"][0]["datasetUuid"]]["columns"]}
+    # every chart of a dashboard filtered by region / branch has those columns
+    chart_by_uuid = {c["uuid"]: c for c in CHARTS.values()}
+    for dash in DASHBOARDS:
+        for v in dash["position"].values():
+            if isinstance(v, dict) and v.get("type") == "CHART":
+                ds = DATASETS[chart_by_uuid[v["meta"]["uuid"]]["dataset_uuid"]]
+                columns = {c["column_name"] for c in ds["columns"]}
+                assert {"business_date", "region_name", "branch_name"} <= columns, (
+                    dash["slug"],
+                    ds["table_name"],
+                )
+
+
+def test_assets_dashboard_and_quality_marts_in_the_bundle():
+    dash = next(d for d in DASHBOARDS if d["slug"] == "assets")
+    assert dash["dashboard_title"] == "资产分析"
+    in_dash = {
+        v["meta"]["uuid"]
+        for v in dash["position"].values()
+        if isinstance(v, dict) and v.get("type") == "CHART"
+    }
+    assert in_dash == {c["uuid"] for k, c in CHARTS.items() if k.startswith("as_")}
+    tables = {d["table_name"]: d["sql"] for d in DATASETS.values()}
+    assert "marts.agg_assets_daily" in tables["bi_assets_daily"]
+    assert "marts.agg_holdings_daily" in tables["bi_holdings_daily"]
+    for key, mart in (
+        ("bi_dq_packages", "marts.fct_landed_packages"),
+        ("bi_dq_events", "marts.fct_dq_events"),
+        ("bi_dq_refused", "marts.fct_refused_packages"),
+    ):
+        assert mart in tables[key] and "staging." not in tables[key], key
+
+
+def test_landed_packages_mart_equals_the_lake_lists(superset):
+    con = duckdb.connect(str(superset.serving), read_only=True)
+    try:
+        expected = con.execute(LANDED_TOTALS).fetchall()
+        got = con.execute(
+            "select business_date, branch_code, rows_total, violations_total, quarantined_rows "
+            "from marts.fct_landed_packages"
+        ).fetchall()
+        events = con.execute(
+            "select business_date, branch_code, count(*) from marts.fct_dq_events group by all"
+        ).fetchall()
+    finally:
+        con.close()
+    assert got and _sorted(got) == _sorted(expected)
+    assert all(row[2] > 0 for row in got), "every landed package has rows"
+    # a package's violations are its dq events
+    by_package = {(r[0], r[1]): r[3] for r in got}
+    for day, branch, n in events:
+        assert by_package.get((day, branch)) == n, (day, branch)
 
 
 def test_imported_charts_have_a_saved_query_context(superset, admin, ids):

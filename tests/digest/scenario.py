@@ -8,7 +8,8 @@ reminders worked out by hand from docs/contract/metrics.md.
     2023-10-12  a rough day: 000001 and 688981 close limit-down, 300750 limit-up, 600519 -7.08%;
                 1101000101 transfers out 150,000; 1101000104 sells (first fill in 133 days);
                 103's 688981 drops to 44 (-20%: trapped degree 0% -> 100%); 3301000201 (no broker)
-                transfers out 2,000,000 and its ETF by custody transfer (churn warning); 3301000202 closes
+                transfers out 2,000,000 and its ETF by custody transfer (no churn warning: its TA five
+                trading days earlier, 2023-09-27, is not landed, so unknown); 3301000202 closes
                 its account; broker K0302 leaves that day (its client goes to the branch head K0301)
 """
 

@@ -66,7 +66,7 @@ def test_reminders_of_2023_10_12(reminders: list[dict]) -> None:
         ("K0002", "1101000104", "reactivated"),  # first fill since 2023-06-01
         ("K0301", "3301000201", "large_transfer"),  # unassigned: 2,000,000 out
         ("K0301", "3301000201", "custody_transfer_out"),
-        ("K0301", "3301000201", "churn_warning"),
+        # no churn_warning for 3301000201: see test_no_churn_warning_without_the_start_assets
         ("K0301", "3301000202", "account_closed"),  # K0302 left that day: its branch head receives it
     }
     rows = {(r["client_id"], r["reminder_kind"]): r for r in reminders if r["business_date"] == day}
@@ -87,12 +87,28 @@ def test_reminders_of_2023_10_12(reminders: list[dict]) -> None:
     assert rows["1101000103", "newly_trapped"]["metric_value"] == 1
     assert rows["1101000103", "newly_trapped"]["amount"] == Decimal("88000.00")
     assert rows["1101000101", "limit_down"]["security_code"] == "000001"
-    churn = rows["3301000201", "churn_warning"]
-    assert churn["amount"] == Decimal("-3740000.00")  # 1,000,000 + 2,000,000 + 200,000 x 3.70
     closed = rows["3301000202", "account_closed"]
     assert closed["broker_key"] == "K0302" and closed["reference_date"] == day
     assert closed["amount"] == Decimal("20000.00")
     assert rows["3301000201", "custody_transfer_out"]["amount"] == Decimal("-740000.00")
+
+
+def test_no_churn_warning_without_the_start_assets(scenario_warehouse: Path) -> None:
+    # Churn warning (docs/contract/metrics.md): outflow of the last 5 trading days >= 50% of TA five
+    # trading days earlier. For 2023-10-12 that is the end of 2023-09-27, before the scenario's first
+    # landed day (2023-10-09); 3301000201 opened in 2018, so its TA then is unknown and the shared
+    # flag (fct_client_daily) is not set, although the outflow is 3,740,000 (1,000,000 + 2,000,000 +
+    # 200,000 x 3.70).
+    with duckdb.connect(str(scenario_warehouse / SERVING_FILE), read_only=True) as db:
+        row = db.execute(
+            "select warning_net_asset_outflow, warning_start_total_assets, is_churn_warning "
+            "from marts.fct_client_daily where client_id = '3301000201' and business_date = '2023-10-12'"
+        ).fetchone()
+        warnings = db.execute(
+            "select count(*) from marts.fct_broker_reminders where reminder_kind = 'churn_warning'"
+        ).fetchone()
+    assert row == (Decimal("3740000.00"), None, False)
+    assert warnings == (0,)
 
 
 def test_market_notices(scenario_warehouse: Path) -> None:

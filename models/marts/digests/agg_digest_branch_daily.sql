@@ -2,8 +2,10 @@
 {%- set start = build_from() %}
 -- The branch's day for the branch-head and executive digests 营业部日报: agg_branch_daily's turnover,
 -- net commission, net asset inflow and assets, plus the client flow of the day: new clients (opened),
--- closed clients (closing first recorded that day), newly churned clients (closed, or churned by
--- assets per docs/contract/metrics.md) and new churn warnings, and the count of reminders raised.
+-- closed clients (closing first recorded that day), newly churned clients (closed, or a churn episode
+-- starting by assets: fct_client_daily's is_newly_churned of a client not closed, the churned event of
+-- fct_client_events) and new churn warnings (the churn_warning reminders: the shared warning set that
+-- day and not on the client's previous row), and the count of reminders raised.
 with
 
 branch_days as (
@@ -18,9 +20,8 @@ churn as (
     select
         business_date,
         branch_code,
-        {{ sum_bigint('case when is_new_churn_warning then 1 else 0 end') }} as churn_warning_count,
-        {{ sum_bigint('case when is_newly_churned_by_assets then 1 else 0 end') }} as churned_by_assets_count
-    from {{ ref('int_digest_churn_flags') }}
+        {{ sum_bigint('case when is_newly_churned and not is_closed then 1 else 0 end') }} as churned_by_assets_count
+    from {{ ref('fct_client_daily') }}
     where {{ since('business_date', start) }}
     group by business_date, branch_code
 
@@ -33,6 +34,8 @@ reminders as (
         branch_code,
         {{ count_bigint('distinct case when reminder_kind = \'account_closed\' then client_id end') }}
             as closed_client_count,
+        {{ count_bigint('distinct case when reminder_kind = \'churn_warning\' then client_id end') }}
+            as churn_warning_count,
         {{ count_bigint('distinct reminder_key') }} as reminder_count,
         {{ count_bigint('distinct case when is_unassigned then reminder_key end') }} as unassigned_reminder_count
     from {{ ref('fct_broker_reminders') }}
@@ -67,7 +70,7 @@ final as (
         b.new_client_count,
         coalesce(r.closed_client_count, 0) as closed_client_count,
         coalesce(r.closed_client_count, 0) + coalesce(c.churned_by_assets_count, 0) as churned_client_count,
-        coalesce(c.churn_warning_count, 0) as churn_warning_count,
+        coalesce(r.churn_warning_count, 0) as churn_warning_count,
         coalesce(r.reminder_count, 0) as reminder_count,
         coalesce(r.unassigned_reminder_count, 0) as unassigned_reminder_count
     from branch_days as b

@@ -13,6 +13,8 @@
 -- left (leave_date on or before the day) is replaced by the branch head as recipient.
 -- Several events of one kind on one client-day (two large transfers, three limit-down holdings) make
 -- one row: event_count says how many, security_* names the largest, amount sums them.
+-- The client states (churn warning, reactivated, trapped degree) are the shared definitions of
+-- fct_client_daily (int_client_daily_status); the client records as of a day are dim_client_history.
 {%- set suitability_boards = "('STAR', 'CHINEXT', 'BSE')" %}
 {%- set suitability_risk_levels = "('C1', 'C2')" %}
 {%- set max_birthday_offset = 14 %}
@@ -26,38 +28,61 @@ calendar as (
 
 client_days as (
 
-    select * from {{ ref('int_client_daily') }}
+    select * from {{ ref('fct_client_daily') }}
     where {{ since('business_date', start) }}
 
 ),
 
--- every client's last client-day already built before `start` (none on a full build)
+-- every client's last client-day already built before `start` (none on a full build): the previous
+-- day's states of the first rebuilt day
 prior_client_days as (
 
-    select client_id, business_date, is_trapped_client
+    select client_id, business_date, is_trapped_client, is_churn_warning
     from (
         select
             client_id,
             business_date,
             is_trapped_client,
+            is_churn_warning,
             row_number() over (partition by client_id order by business_date desc) as recency
-        from {{ ref('int_client_daily') }}
+        from {{ ref('fct_client_daily') }}
         where {{ before('business_date', start) }}
     ) as built
     where recency = 1
 
 ),
 
-churn as (
+-- the shared states of each client-day with those of the client's previous row
+state_days as (
 
-    select * from {{ ref('int_digest_churn_flags') }}
-    where {{ since('business_date', start) }}
+    select
+        d.*,
+        coalesce(
+            lag(d.is_trapped_client) over (partition by d.client_id order by d.business_date),
+            p.is_trapped_client
+        ) as was_trapped_client,
+        coalesce(
+            lag(d.is_churn_warning) over (partition by d.client_id order by d.business_date),
+            p.is_churn_warning,
+            false
+        ) as was_churn_warning
+    from client_days as d
+    left join prior_client_days as p on p.client_id = d.client_id
 
 ),
 
+-- client records as of each day (valid_from .. valid_to inclusive), masked
 versions as (
 
-    select * from {{ ref('int_digest_client_versions') }}
+    select * from {{ ref('dim_client_history') }}
+
+),
+
+-- birth dates (not a tracked attribute of dim_client_history), masked dimension
+client_birth_dates as (
+
+    select client_id, birth_date from {{ ref('dim_client') }}
+    where birth_date is not null
 
 ),
 
@@ -126,7 +151,7 @@ large_transfers as (
 
 ),
 
--- 流失预警: the day a churn warning starts
+-- 流失预警: the day a churn warning starts (set today, not on the client's previous row)
 churn_warnings as (
 
     select
@@ -135,14 +160,14 @@ churn_warnings as (
         client_id,
         'churn_warning' as reminder_kind,
         cast(null as {{ dbt.type_string() }}) as target_broker_id,
-        cast(-net_asset_outflow_5d as decimal(38, 2)) as amount,
+        cast(-warning_net_asset_outflow as decimal(38, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as security_key,
         cast(null as date) as reference_date,
-        {{ ratio('net_asset_outflow_5d', 'start_total_assets') }} as metric_value,
+        {{ ratio('warning_net_asset_outflow', 'warning_start_total_assets') }} as metric_value,
         1 as event_count,
-        cast(net_asset_outflow_5d as decimal(38, 2)) as value_at_stake
-    from churn
-    where is_new_churn_warning
+        cast(warning_net_asset_outflow as decimal(38, 2)) as value_at_stake
+    from state_days
+    where is_churn_warning and not was_churn_warning
 
 ),
 
@@ -251,23 +276,6 @@ position_rows as (
 ),
 
 -- 新增套牢: trapped degree crossed trapped_client_degree that day
-trapped_days as (
-
-    select
-        business_date,
-        branch_code,
-        client_id,
-        trapped_degree,
-        trapped_market_value,
-        is_trapped_client,
-        coalesce(
-            lag(is_trapped_client) over (partition by client_id order by business_date),
-            (select p.is_trapped_client from prior_client_days as p where p.client_id = client_days.client_id)
-        ) as was_trapped_client
-    from client_days
-
-),
-
 newly_trapped as (
 
     select
@@ -282,7 +290,7 @@ newly_trapped as (
         cast(t.trapped_degree as decimal(24, 12)) as metric_value,
         1 as event_count,
         cast(t.trapped_market_value as decimal(38, 2)) as value_at_stake
-    from trapped_days as t
+    from state_days as t
     left join position_rows as p
         on p.business_date = t.business_date
         and p.branch_code = t.branch_code
@@ -313,51 +321,24 @@ limit_down as (
 
 ),
 
--- 沉睡唤醒: first fill after >= inactive_days calendar days without one (a client without an earlier
--- fill counts when the lake has known it for that long)
-fill_days as (
-
-    -- the last landed fill before the day (int_client_daily_status carries it over the whole history)
-    select
-        d.business_date,
-        d.branch_code,
-        d.client_id,
-        d.turnover,
-        s.previous_fill_date
-    from client_days as d
-    inner join {{ ref('int_client_daily_status') }} as s
-        on s.business_date = d.business_date and s.branch_code = d.branch_code and s.client_id = d.client_id
-    where d.fill_count > 0 and {{ since('s.business_date', start) }}
-
-),
-
-known_since as (
-
-    select client_id, business_date as first_landed_date
-    from {{ ref('int_client_daily') }}
-    where is_first_landed_day
-
-),
-
+-- 沉睡唤醒: first fill after >= inactive_days calendar days without one (the shared is_reactivated;
+-- days_without_fill counts from the last landed fill, else from the open date / first landed day)
 reactivated as (
 
     select
-        f.business_date,
-        f.branch_code,
-        f.client_id,
+        business_date,
+        branch_code,
+        client_id,
         'reactivated' as reminder_kind,
         cast(null as {{ dbt.type_string() }}) as target_broker_id,
-        cast(f.turnover as decimal(38, 2)) as amount,
+        cast(turnover as decimal(38, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as security_key,
-        f.previous_fill_date as reference_date,
-        cast({{ dbt.datediff('coalesce(f.previous_fill_date, k.first_landed_date)', 'f.business_date', 'day') }}
-            as decimal(24, 12)) as metric_value,
+        previous_fill_date as reference_date,
+        cast(days_without_fill as decimal(24, 12)) as metric_value,
         1 as event_count,
-        cast(f.turnover as decimal(38, 2)) as value_at_stake
-    from fill_days as f
-    inner join known_since as k on k.client_id = f.client_id
-    where {{ dbt.datediff('coalesce(f.previous_fill_date, k.first_landed_date)', 'f.business_date', 'day') }}
-        >= {{ threshold('inactive_days') }}
+        cast(turnover as decimal(38, 2)) as value_at_stake
+    from client_days
+    where is_reactivated
 
 ),
 
@@ -406,7 +387,7 @@ new_clients as (
     from new_relations as n
     left join client_days as d on d.client_id = n.client_id and d.business_date = n.business_date
     left join versions as v
-        on v.client_id = n.client_id and v.valid_from <= n.business_date and n.business_date < v.valid_to
+        on v.client_id = n.client_id and v.valid_from <= n.business_date and n.business_date <= v.valid_to
     where n.first_seen_date <= n.business_date
         and coalesce(d.branch_code, v.branch_code) is not null
 
@@ -429,17 +410,17 @@ birthday_candidates as (
         d.branch_code,
         d.client_id,
         d.total_assets,
-        v.birth_date,
+        bd.birth_date,
         o.days_ahead,
         {{ dbt.dateadd('day', 'o.days_ahead', 'd.business_date') }} as birthday_date,
         c.next_trading_day
     from client_days as d
     inner join versions as v
-        on v.client_id = d.client_id and v.valid_from <= d.business_date and d.business_date < v.valid_to
+        on v.client_id = d.client_id and v.valid_from <= d.business_date and d.business_date <= v.valid_to
+    inner join client_birth_dates as bd on bd.client_id = d.client_id
     inner join calendar as c on c.calendar_date = d.business_date
     cross join offsets as o
-    where v.birth_date is not null
-        and (v.close_date is null or v.close_date > d.business_date)
+    where v.close_date is null or v.close_date > d.business_date
 
 ),
 
@@ -494,7 +475,7 @@ risky_buys as (
     from {{ ref('fct_fills') }} as f
     inner join securities as s on s.security_key = f.security_key
     inner join versions as v
-        on v.client_id = f.client_id and v.valid_from <= f.business_date and f.business_date < v.valid_to
+        on v.client_id = f.client_id and v.valid_from <= f.business_date and f.business_date <= v.valid_to
     where f.side = 'B' and {{ since('f.business_date', start) }}
         and s.board_code in {{ suitability_boards }}
         and v.risk_level in {{ suitability_risk_levels }}
@@ -613,7 +594,7 @@ final as (
     left join brokers as b on b.broker_id = r.broker_id
     left join branch_heads as h on h.branch_code = r.branch_code
     left join versions as v
-        on v.client_id = r.client_id and v.valid_from <= r.business_date and r.business_date < v.valid_to
+        on v.client_id = r.client_id and v.valid_from <= r.business_date and r.business_date <= v.valid_to
     left join {{ ref('dim_client') }} as c on c.client_key = r.client_id
     left join securities as s on s.security_key = r.security_key
     -- a new-client reminder whose relation is not open that day has nobody to go to
