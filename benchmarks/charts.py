@@ -1,0 +1,135 @@
+"""Benchmark: Superset chart latency, every chart of every dashboard, with Superset's cache off.
+
+    python benchmarks/charts.py --data /tmp/brokerage-bench/demo [--repeat 5]
+
+`--data` is a data folder with a published warehouse (warehouse/serving.duckdb, e.g. after
+`WAREHOUSE_DATA=<folder> python -m warehouse run --preset tiny`). Superset (its own venv) is started on
+a free port with SUPERSET_CACHE=off by `superset/bi.py start` (init if needed, import the assets; its
+files go to <data>/superset), as the BI tests' `superset` fixture does. Every chart's committed query
+context is POSTed to /api/v1/chart/data `--repeat` times, one request at a time, as admin; then Superset
+is stopped. Prints p50 / p95 / max of the request latency per dashboard and overall (nearest rank).
+Not a test: nothing here asserts a time, but a chart that errors fails the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from report import print_table
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "superset")]
+
+import assets_spec as spec  # noqa: E402
+
+from tests.bi.conftest import BI, SUPERSET_PY, Superset, _free_port  # noqa: E402
+from tests.bi.test_superset import CHARTS, _dataset_ids  # noqa: E402
+
+
+def superset_env(data: Path, port: int) -> dict[str, str]:
+    """The BI fixture's environment, with the cache off."""
+    env = {
+        **os.environ,
+        "WAREHOUSE_DATA": str(data),
+        "WAREHOUSE_DEMO": "1",
+        "SUPERSET_HOME": str(data / "superset"),
+        "SUPERSET_PORT": str(port),
+        "SUPERSET_CACHE": "off",
+    }
+    for key in ("WAREHOUSE_INBOX", "WAREHOUSE_LAKE", "WAREHOUSE_DIR", "DAGSTER_HOME", "SUPERSET_CONFIG_PATH"):
+        env.pop(key, None)
+    return env
+
+
+def bi(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SUPERSET_PY), str(BI), command], env=env, capture_output=True, text=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def time_chart(session, url: str, chart: dict, dataset_id: int, repeat: int) -> list[float]:
+    """Seconds of each of `repeat` POSTs of the chart's query context (the committed one)."""
+    context = json.loads(chart["query_context"])
+    context["datasource"] = {"id": dataset_id, "type": "table"}
+    context["form_data"]["datasource"] = f"{dataset_id}__table"
+    context["force"] = True
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        resp = session.post(f"{url}/api/v1/chart/data", json=context, timeout=300)
+        out.append(time.perf_counter() - t0)
+        if resp.status_code != 200:
+            raise SystemExit(f"{chart['slice_name']}: HTTP {resp.status_code} {resp.text[:1500]}")
+        error = resp.json()["result"][0].get("error")
+        if error:
+            raise SystemExit(f"{chart['slice_name']}: {error}")
+    return out
+
+
+def row(name: str, charts: int, seconds: list[float]) -> dict[str, str]:
+    ms = [s * 1000 for s in seconds]
+    return {
+        "dashboard": name,
+        "charts": str(charts),
+        "requests": str(len(ms)),
+        "p50 ms": f"{percentile(ms, 0.50):.0f}",
+        "p95 ms": f"{percentile(ms, 0.95):.0f}",
+        "max ms": f"{max(ms):.0f}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data", type=Path, required=True, help="a data folder with warehouse/serving.duckdb"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="requests per chart (default 5)")
+    args = parser.parse_args()
+    data = args.data.resolve()
+    if not (data / "warehouse" / "serving.duckdb").exists():
+        raise SystemExit(f"no published warehouse in {data} (warehouse/serving.duckdb)")
+    if not SUPERSET_PY.exists():
+        raise SystemExit(f"Superset's venv is missing ({SUPERSET_PY}): run `make superset-install`")
+
+    port = _free_port()
+    env = superset_env(data, port)
+    t0 = time.monotonic()
+    started = bi("start", env)
+    try:
+        if started.returncode != 0:
+            raise SystemExit(f"superset start failed:\n{started.stdout[-3000:]}\n{started.stderr[-5000:]}")
+        print(f"Superset up on port {port} (cache off) in {time.monotonic() - t0:.0f} s", flush=True)
+        superset = Superset(f"http://127.0.0.1:{port}", env, data)
+        admin = superset.session("admin", "admin")
+        dataset_ids = _dataset_ids(superset, admin)
+
+        results, everything = [], []
+        for dash in spec.DASHBOARDS:
+            keys = [key for r in dash.rows for key, _ in r]
+            seconds: list[float] = []
+            for key in keys:
+                chart = CHARTS[spec._slug(key)]
+                dataset_id = dataset_ids[chart["dataset_uuid"]]
+                seconds += time_chart(admin, superset.url, chart, dataset_id, args.repeat)
+            everything += seconds
+            results.append(row(f"{dash.title} {dash.slug}", len(keys), seconds))
+        results.append(row("overall", sum(int(r["charts"]) for r in results), everything))
+    finally:
+        stopped = bi("stop", env)
+        print(stopped.stdout.strip(), flush=True)
+    print()
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()
