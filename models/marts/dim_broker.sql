@@ -51,12 +51,43 @@ brokers as (
 
 ),
 
-unassigned as (
+-- the `unassigned 无归属` member of every branch, then the unknown member (-1)
+placeholders as (
 
     select
         {{ unassigned_broker_key('branch_code') }} as broker_key,
-        cast(null as {{ dbt.type_string() }}) as broker_id,
         'unassigned 无归属' as broker_name,
+        branch_key,
+        branch_code,
+        branch_name,
+        region_code,
+        region_name,
+        true as is_unassigned,
+        false as is_unknown
+    from branches
+    where branch_key <> '-1'
+
+    union all
+
+    select
+        '-1' as broker_key,
+        'unknown 未知' as broker_name,
+        '-1' as branch_key,
+        '-1' as branch_code,
+        'unknown 未知' as branch_name,
+        '-1' as region_code,
+        'unknown 未知' as region_name,
+        false as is_unassigned,
+        true as is_unknown
+
+),
+
+placeholder_members as (
+
+    select
+        broker_key,
+        cast(null as {{ dbt.type_string() }}) as broker_id,
+        broker_name,
         cast(null as {{ dbt.type_string() }}) as broker_type,
         cast(null as {{ dbt.type_string() }}) as broker_type_name_zh,
         cast(null as {{ dbt.type_string() }}) as broker_type_name_en,
@@ -78,47 +109,12 @@ unassigned as (
         branch_name,
         region_code,
         region_name,
-        true as is_unassigned,
-        false as is_unknown
-    from branches
-    where branch_key <> '-1'
-
-),
-
-unknown_member as (
-
-    select
-        '-1' as broker_key,
-        cast(null as {{ dbt.type_string() }}) as broker_id,
-        'unknown 未知' as broker_name,
-        cast(null as {{ dbt.type_string() }}) as broker_type,
-        cast(null as {{ dbt.type_string() }}) as broker_type_name_zh,
-        cast(null as {{ dbt.type_string() }}) as broker_type_name_en,
-        cast(null as integer) as broker_level,
-        cast(null as date) as hire_date,
-        cast(null as date) as leave_date,
-        cast(null as {{ dbt.type_string() }}) as team_lead_id,
-        cast(null as {{ dbt.type_string() }}) as team_lead_name,
-        cast(null as {{ dbt.type_string() }}) as branch_head_id,
-        cast(null as {{ dbt.type_string() }}) as branch_head_name,
-        cast(0 as integer) as hierarchy_depth,
-        cast(null as {{ dbt.type_string() }}) as level_1_broker_id,
-        cast(null as {{ dbt.type_string() }}) as level_2_broker_id,
-        cast(null as {{ dbt.type_string() }}) as level_3_broker_id,
-        cast(null as {{ dbt.type_string() }}) as level_4_broker_id,
-        cast(null as {{ dbt.type_string() }}) as level_5_broker_id,
-        '-1' as branch_key,
-        '-1' as branch_code,
-        'unknown 未知' as branch_name,
-        '-1' as region_code,
-        'unknown 未知' as region_name,
-        false as is_unassigned,
-        true as is_unknown
+        is_unassigned,
+        is_unknown
+    from placeholders
 
 )
 
 select * from brokers
 union all
-select * from unassigned
-union all
-select * from unknown_member
+select * from placeholder_members

@@ -21,7 +21,9 @@ MONEY = [
 
 
 def test_dbt_build_has_no_failures(contract_example_warehouse):
-    statuses = {str(r.status) for r in contract_example_warehouse.build_results}
+    results = contract_example_warehouse.build_results
+    # exposures (the dashboards) have nothing to build: dbt reports them as no-op
+    statuses = {str(r.status) for r in results if str(r.node.resource_type) != "exposure"}
     assert statuses <= {"success", "pass"}, statuses
     tested = {r.node.resource_type for r in contract_example_warehouse.build_results}
     assert {"model", "test", "unit_test"} <= {str(t) for t in tested}
