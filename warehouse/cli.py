@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -24,6 +25,9 @@ from rich.table import Table
 
 from warehouse.publish import SERVING_FILE
 from warehouse.settings import Paths
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
 
 console = Console(soft_wrap=True)
 
@@ -117,17 +121,22 @@ def cmd_status(args: argparse.Namespace, paths: Paths) -> None:
         console.print(f"  refused {day} {branch}: {where}, rule {rule}: {detail}")
 
 
-def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
+def _dagster_instance(paths: Paths) -> DagsterInstance:
+    """The Dagster instance whose run history lives in DAGSTER_HOME (data/dagster_home by default)."""
     import dagster as dg
 
+    paths.dagster_home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    return dg.DagsterInstance.get()
+
+
+def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
     from pipelines.run import build_and_publish, land_pending, send_digests
 
     if not paths.inbox.is_dir() or not any(paths.inbox.iterdir()):
         console.print(f"inbox {paths.inbox} is empty: generating the {args.preset} brokerage first")
         cmd_generate(argparse.Namespace(preset=args.preset, seed=args.seed, inbox=None, force=False), paths)
-    paths.dagster_home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
-    with dg.DagsterInstance.get() as instance:
+    with _dagster_instance(paths) as instance:
         runs = land_pending(instance, paths, report=lambda line: console.print(line))
         console.print(f"{runs} Dagster landing run(s) finished")
         cmd_status(args, paths)
@@ -139,8 +148,6 @@ def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
 
 
 def cmd_digest(args: argparse.Namespace, paths: Paths) -> None:
-    import dagster as dg
-
     from pipelines.run import send_digests
 
     try:
@@ -149,9 +156,7 @@ def cmd_digest(args: argparse.Namespace, paths: Paths) -> None:
         raise UserError(f"--date {args.date!r} is not a date like 2024-06-28") from bad
     if not (paths.warehouse / SERVING_FILE).exists():
         raise UserError(f"no published warehouse at {paths.warehouse / SERVING_FILE}: run `make run` first")
-    paths.dagster_home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
-    with dg.DagsterInstance.get() as instance:
+    with _dagster_instance(paths) as instance:
         console.print(send_digests(instance, paths, business_date))
 
 
