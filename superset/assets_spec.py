@@ -100,6 +100,8 @@ class Chart:
     order_desc: bool = True
     percent_metrics: list[str] = field(default_factory=list)
     description: str = ""
+    # top-N charts: break ties of the sort metric by the group-by columns, so the N rows are deterministic
+    tiebreak: bool = False
 
     @property
     def uuid(self) -> str:
@@ -174,6 +176,13 @@ left join marts.dim_branch as b on b.branch_key = a.branch_key
                 F_YI,
                 "区间内各交易日总资产的平均值",
             ),
+            Metric(
+                "avg_market_value_yi",
+                "日均托管市值(亿元)",
+                f"SUM(market_value) / COUNT(DISTINCT business_date) / {YI}",
+                F_YI,
+                "区间内各交易日证券市值的平均值",
+            ),
             Metric("turnover_wan", "成交金额(万元)", _sum_wan("turnover"), F_WAN),
             Metric("net_commission_wan", "净佣金(万元)", _sum_wan("net_commission"), F_WAN),
             Metric("net_commission_rate", "净佣金率", _ratio("SUM(net_commission)", "SUM(turnover)"), F_RATE),
@@ -195,7 +204,9 @@ left join marts.dim_branch as b on b.branch_key = a.branch_key
 select a.*, k.broker_id, k.broker_name, k.broker_type_name_zh, k.team_lead_name, k.branch_head_name,
        k.hierarchy_depth, k.level_1_broker_id, k.level_2_broker_id, k.level_3_broker_id,
        k.level_4_broker_id, k.level_5_broker_id, coalesce(k.is_unassigned, false) as is_unassigned,
-       b.branch_name, b.region_name
+       b.branch_name, b.region_name,
+       case when k.is_unassigned then '无归属·' || b.branch_name
+            else coalesce(k.broker_name, a.broker_key) end as broker_label
 from marts.agg_broker_daily as a
 left join marts.dim_broker as k on k.broker_key = a.broker_key
 left join marts.dim_branch as b on b.branch_key = a.branch_key
@@ -206,6 +217,7 @@ left join marts.dim_branch as b on b.branch_key = a.branch_key
             "broker_type_name_zh": "类别",
             "team_lead_name": "团队长",
             "branch_head_name": "营业部负责人",
+            "broker_label": "经纪人(无归属按营业部)",
         },
         metrics=[
             Metric("brokers", "经纪人数", "COUNT(DISTINCT broker_id)", F_INT, "不含无归属"),
@@ -221,6 +233,13 @@ left join marts.dim_branch as b on b.branch_key = a.branch_key
                 "日均归属资产(万元)",
                 f"SUM(total_assets) / COUNT(DISTINCT business_date) / {WAN}",
                 F_WAN,
+            ),
+            Metric(
+                "avg_mv_wan",
+                "日均托管市值(万元)",
+                f"SUM(market_value) / COUNT(DISTINCT business_date) / {WAN}",
+                F_WAN,
+                "归属证券市值,区间内各交易日的平均值",
             ),
             Metric("turnover_wan", "成交金额(万元)", _sum_wan("turnover"), F_WAN),
             Metric("net_commission_wan", "净佣金(万元)", _sum_wan("net_commission"), F_WAN),
@@ -370,6 +389,87 @@ left join reference.boards as d on d.board_code = h.board_code
                 "浮亏≥30%的持仓市值/证券市值",
             ),
             Metric("unrealized_pnl_wan", "浮动盈亏(万元)", _sum_wan("unrealized_pnl"), F_WAN),
+        ],
+    ),
+    # rankings: broker performance by month (contribution rate), the trading cube by channel, hot stocks
+    Dataset(
+        key="bi_broker_monthly",
+        title="经纪人月度业绩",
+        # business_date is the month's first day, so the dashboards' date range filter applies by month
+        sql="""
+select p.month_start_date as business_date, p.branch_code, p.broker_key, k.broker_name,
+       b.branch_name, b.region_name, p.turnover, p.net_commission, p.contribution_rate,
+       sum(p.net_commission) over (partition by p.month_start_date, p.branch_code) as branch_net_commission,
+       p.net_asset_inflow, p.month_end_aum, p.month_end_market_value
+from marts.agg_broker_performance_monthly as p
+left join marts.dim_broker as k on k.broker_key = p.broker_key
+left join marts.dim_branch as b on b.branch_key = p.branch_key
+""",
+        verbose={
+            "business_date": "月份(月初)",
+            "broker_key": "经纪人编号",
+            "broker_name": "经纪人",
+            "contribution_rate": "贡献率(当月)",
+            "branch_net_commission": "营业部净佣金(当月)",
+        },
+        metrics=[
+            Metric("net_commission_wan", "净佣金(万元)", _sum_wan("net_commission"), F_WAN),
+            Metric(
+                "contribution_rate",
+                "贡献率",
+                _ratio("SUM(net_commission)", "SUM(branch_net_commission)"),
+                F_PCT,
+                "经纪人净佣金/所在营业部净佣金(所选月份合计;单月即 agg_broker_performance_monthly 的贡献率)",
+            ),
+        ],
+    ),
+    Dataset(
+        key="bi_turnover_daily",
+        title="交易日汇总(委托方式)",
+        sql="""
+select t.business_date, t.branch_code, b.branch_name, b.region_name,
+       coalesce(c.channel_name_zh, '未知') as channel_name, t.side, t.turnover, t.net_commission,
+       t.fill_count, t.order_count
+from marts.agg_turnover_daily as t
+left join marts.dim_branch as b on b.branch_key = t.branch_key
+left join marts.dim_channel as c on c.channel_key = t.channel_key
+""",
+        verbose={"channel_name": "委托方式", "side": "买卖方向"},
+        metrics=[
+            Metric("turnover_wan", "成交金额(万元)", _sum_wan("turnover"), F_WAN),
+            Metric("net_commission_wan", "净佣金(万元)", _sum_wan("net_commission"), F_WAN),
+            Metric("fills", "成交笔数", "SUM(fill_count)", F_INT),
+        ],
+    ),
+    Dataset(
+        key="bi_security_daily",
+        title="热门股日汇总",
+        sql="""
+select s.business_date, s.branch_code, b.branch_name, b.region_name, s.security_key,
+       coalesce(d.security_name, s.security_code) as security_name,
+       coalesce(d.board_name_zh, '未知') as board_name, coalesce(d.industry, '非股票') as industry,
+       s.turnover, s.fill_count, s.trading_client_count
+from marts.agg_security_daily as s
+left join marts.dim_branch as b on b.branch_key = s.branch_key
+left join marts.dim_security as d on d.security_key = s.security_key
+""",
+        verbose={
+            "security_key": "证券代码",
+            "security_name": "证券简称",
+            "board_name": "板块",
+            "industry": "行业",
+            "trading_client_count": "交易客户数",
+        },
+        metrics=[
+            Metric("turnover_wan", "成交金额(万元)", _sum_wan("turnover"), F_WAN, "本公司客户成交金额"),
+            Metric(
+                "traders",
+                "交易客户数",
+                "SUM(trading_client_count)",
+                F_INT,
+                "各营业部各交易日去重交易客户数之和(单日即去重人数,跨日为人·日)",
+            ),
+            Metric("fills", "成交笔数", "SUM(fill_count)", F_INT),
         ],
     ),
     # data quality: the quality marts (models/marts/quality)
@@ -554,6 +654,124 @@ CHARTS: list[Chart] = [
         ["trapped_share", "deeply_trapped_share", "trapped_mv_yi", "market_value_yi"],
         ["industry"],
     ),
+    # 排行榜 (top 10, descending; ties broken by the group-by columns)
+    *[
+        Chart(
+            f"rk_branch_{name}",
+            f"营业部 Top 10:{title}",
+            "cat_bar",
+            B,
+            [m],
+            ["branch_name"],
+            10,
+            tiebreak=True,
+        )
+        for name, title, m in (
+            ("turnover", "成交金额(万元)", "turnover_wan"),
+            ("commission", "净佣金(万元)", "net_commission_wan"),
+            ("mv", "日均托管市值(亿元)", "avg_market_value_yi"),
+            ("inflow", "资产净流入(万元)", "net_asset_inflow_wan"),
+        )
+    ],
+    Chart(
+        "rk_branch_table",
+        "营业部排行 Top 10(按成交金额)",
+        "table",
+        B,
+        [
+            "turnover_wan",
+            "net_commission_wan",
+            "avg_market_value_yi",
+            "avg_total_assets_yi",
+            "net_asset_inflow_wan",
+        ],
+        ["region_name", "branch_name"],
+        row_limit=10,
+        tiebreak=True,
+    ),
+    *[
+        Chart(
+            f"rk_broker_{name}",
+            f"经纪人 Top 10:{title}",
+            "cat_bar",
+            K,
+            [m],
+            ["broker_label"],
+            10,
+            tiebreak=True,
+        )
+        for name, title, m in (
+            ("turnover", "成交金额(万元)", "turnover_wan"),
+            ("commission", "净佣金(万元)", "net_commission_wan"),
+            ("aum", "日均归属资产(万元)", "avg_aum_wan"),
+            ("inflow", "资产净流入(万元)", "net_asset_inflow_wan"),
+        )
+    ],
+    Chart(
+        "rk_broker_table",
+        "经纪人排行 Top 10(按净佣金)",
+        "table",
+        K,
+        ["net_commission_wan", "turnover_wan", "avg_mv_wan", "avg_aum_wan", "net_asset_inflow_wan"],
+        ["branch_name", "broker_key", "broker_name"],
+        row_limit=10,
+        tiebreak=True,
+    ),
+    Chart(
+        "rk_broker_contribution",
+        "贡献率 Top 10 经纪人",
+        "table",
+        "bi_broker_monthly",
+        ["contribution_rate", "net_commission_wan"],
+        ["branch_name", "broker_key", "broker_name"],
+        row_limit=10,
+        tiebreak=True,
+        description="经纪人净佣金/所在营业部净佣金;按月,日期范围按月初日期筛选",
+    ),
+    Chart(
+        "rk_channel_turnover",
+        "委托方式排行:成交金额(万元)",
+        "cat_bar",
+        "bi_turnover_daily",
+        ["turnover_wan"],
+        ["channel_name"],
+        row_limit=10,
+        tiebreak=True,
+    ),
+    Chart(
+        "rk_channel_table",
+        "委托方式排行",
+        "table",
+        "bi_turnover_daily",
+        ["turnover_wan", "net_commission_wan", "fills"],
+        ["channel_name"],
+        row_limit=10,
+        percent_metrics=["turnover_wan"],
+        tiebreak=True,
+        description="成交金额占比占当前筛选范围",
+    ),
+    Chart(
+        "rk_stock_turnover",
+        "热门股 Top 10(按成交金额)",
+        "table",
+        "bi_security_daily",
+        ["turnover_wan", "traders", "fills"],
+        ["security_key", "security_name"],
+        row_limit=10,
+        tiebreak=True,
+        description="本公司客户的成交金额",
+    ),
+    Chart(
+        "rk_stock_traders",
+        "热门股 Top 10(按交易客户数)",
+        "table",
+        "bi_security_daily",
+        ["traders", "turnover_wan", "fills"],
+        ["security_key", "security_name"],
+        row_limit=10,
+        tiebreak=True,
+        description="交易客户数:各营业部各交易日去重人数之和",
+    ),
     # 数据质量
     Chart("dq_packages", "已落地数据包", "big_number_total", "bi_dq_packages", ["packages"]),
     Chart("dq_refused", "拒收数据包", "big_number_total", "bi_dq_refused", ["refused_packages"]),
@@ -636,6 +854,30 @@ DASHBOARDS: list[Dashboard] = [
             [("as_trapped_board", 6), ("as_trapped_industry", 6)],
         ],
         ["date", "region", "branch"],
+    ),
+    Dashboard(
+        "rankings",
+        "排行榜",
+        [
+            [
+                ("rk_branch_turnover", 3),
+                ("rk_branch_commission", 3),
+                ("rk_branch_mv", 3),
+                ("rk_branch_inflow", 3),
+            ],
+            [("rk_branch_table", 12)],
+            [
+                ("rk_broker_turnover", 3),
+                ("rk_broker_commission", 3),
+                ("rk_broker_aum", 3),
+                ("rk_broker_inflow", 3),
+            ],
+            [("rk_broker_table", 8), ("rk_broker_contribution", 4)],
+            [("rk_channel_turnover", 6), ("rk_channel_table", 6)],
+            [("rk_stock_turnover", 6), ("rk_stock_traders", 6)],
+        ],
+        ["date", "region", "branch"],
+        description="营业部、经纪人、委托方式、热门股 Top 10(降序)",
     ),
     Dashboard(
         "data-quality",
@@ -806,6 +1048,8 @@ def query_object(chart: Chart) -> dict:
     }
     if chart.viz in ("big_number", "line", "bar"):
         query["orderby"] = [[ds.main_dttm, True]] if not chart.groupby else query["orderby"]
+    elif chart.tiebreak:
+        query["orderby"] += [[column, True] for column in chart.groupby]
     return query
 
 

@@ -64,7 +64,7 @@ BROKER_RLS = (
 ALL_DATASETS = [d.key for d in spec.DATASETS]
 HEAD_DATASETS = [
     "bi_branch_daily", "bi_broker_daily", "bi_trade_fills", "bi_trade_orders", "bi_assets_daily",
-    "bi_holdings_daily",
+    "bi_holdings_daily", "bi_broker_monthly", "bi_turnover_daily", "bi_security_daily",
 ]
 BROKER_DATASETS = ["bi_broker_daily"]
 DASHBOARD_ROLES = {
@@ -72,6 +72,7 @@ DASHBOARD_ROLES = {
     "trading": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "brokers": [ROLE_EXEC, ROLE_HEAD, ROLE_BROKER, ROLE_ANALYST],
     "assets": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
+    "rankings": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "data-quality": [ROLE_EXEC, ROLE_ANALYST],
 }
 

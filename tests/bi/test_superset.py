@@ -85,6 +85,21 @@ INDEPENDENT_ROWS = {
         "else p.package_branch end), count(*) from staging.stg_lake__landed_packages as p "
         "left join marts.dim_branch as b on b.branch_code = p.package_branch group by all"
     ),
+    # rankings: the trading cube by channel and the hot stocks cube against the fills
+    "rk_channel_turnover": (
+        "select coalesce(c.channel_name_zh, '未知'), sum(f.amount) / 10000.0 from marts.fct_fills as f "
+        "left join marts.dim_channel as c on c.channel_key = f.channel_key "
+        "group by 1 order by 2 desc, 1 limit 10"
+    ),
+    "rk_stock_traders": (
+        "select security_key, security_name, sum(traders), sum(amount) / 10000.0, sum(fills) from ("
+        "select f.business_date, f.branch_code, f.security_key, "
+        "coalesce(s.security_name, f.security_code) as security_name, "
+        "count(distinct f.client_id) as traders, "
+        "sum(f.amount) as amount, count(*) as fills from marts.fct_fills as f "
+        "left join marts.dim_security as s on s.security_key = f.security_key group by all) "
+        "group by all order by 3 desc, 1, 2 limit 10"
+    ),
 }
 # file_rows / violations of the landed packages, summed from the lake's lists in staging
 LANDED_TOTALS = """
@@ -467,3 +482,77 @@ def test_dashboards_render_in_chromium(superset):
         assert result["rendered"] == expect[result["slug"]], result
         assert Path(result["png"]).stat().st_size > 10_000
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+RANKINGS = [k for k in CHARTS if k.startswith("rk_")]
+
+
+def test_rankings_dashboard_is_top_10_descending():
+    dash = next(d for d in DASHBOARDS if d["slug"] == "rankings")
+    assert dash["dashboard_title"] == "排行榜"
+    in_dash = {
+        v["meta"]["uuid"]
+        for v in dash["position"].values()
+        if isinstance(v, dict) and v.get("type") == "CHART"
+    }
+    assert RANKINGS and in_dash == {CHARTS[k]["uuid"] for k in RANKINGS}
+    tables = {d["table_name"]: d["sql"] for d in DATASETS.values()}
+    assert "marts.agg_broker_performance_monthly" in tables["bi_broker_monthly"]
+    assert "marts.agg_turnover_daily" in tables["bi_turnover_daily"]
+    assert "marts.agg_security_daily" in tables["bi_security_daily"]
+    for key in RANKINGS:
+        chart = CHARTS[key]
+        assert chart["viz_type"] in ("table", "echarts_timeseries_bar"), key
+        query = json.loads(chart["query_context"])["queries"][0]
+        assert query["row_limit"] == 10 and query["order_desc"], key
+        # sorted by the first metric, descending; ties broken by the group-by columns (deterministic top 10)
+        assert query["orderby"] == [[query["metrics"][0], False]] + [[c, True] for c in query["columns"]], key
+        assert chart["params"]["row_limit"] == 10, key
+
+
+def test_contribution_rate_equals_the_mart(superset, admin, dataset_ids):
+    """贡献率 of the rankings = contribution_rate of agg_broker_performance_monthly (one month in tiny)."""
+    chart = CHARTS["rk_broker_contribution"]
+    labels, got = chart_data(admin, superset.url, chart, dataset_ids[chart["dataset_uuid"]])
+    con = duckdb.connect(str(superset.serving), read_only=True)
+    try:
+        months = con.execute(
+            "select count(distinct month_start_date) from marts.agg_broker_performance_monthly"
+        ).fetchone()[0]
+        mart = dict(
+            con.execute(
+                "select attributed_broker_key, contribution_rate from marts.agg_broker_performance_monthly"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert months == 1, "tiny spans one month"
+    assert got and len(got) <= 10
+    rates = [row[labels.index("contribution_rate")] for row in got]
+    assert rates == sorted(rates, reverse=True)
+    for row in got:
+        assert (
+            abs(row[labels.index("contribution_rate")] - float(mart[row[labels.index("broker_key")]])) < 1e-9
+        )
+
+
+def test_branch_head_rankings_are_its_branch(superset, dataset_ids):
+    users = _users(superset.serving)
+    head, branch = users["heads"][0]
+    session = superset.session(head)
+    con = duckdb.connect(str(superset.serving), read_only=True)
+    (name,) = con.execute(
+        "select branch_name from marts.dim_branch where branch_code = ?", [branch]
+    ).fetchone()
+    con.close()
+    for key in ("rk_branch_table", "rk_broker_table", "rk_broker_contribution", "rk_stock_turnover"):
+        chart = CHARTS[key]
+        labels, got = chart_data(session, superset.url, chart, dataset_ids[chart["dataset_uuid"]])
+        _, expected = expected_rows(superset.serving, chart, head, HEAD_RLS)
+        assert got and _sorted(got) == _sorted(expected), key
+        if "branch_name" in labels:
+            assert {row[labels.index("branch_name")] for row in got} == {name}, key
+    assert session.get(f"{superset.url}/api/v1/dashboard/rankings", timeout=60).status_code == 200
+    # brokers have no access to the rankings
+    resp = superset.session(users["broker"]).get(f"{superset.url}/api/v1/dashboard/rankings", timeout=60)
+    assert resp.status_code in (403, 404), resp.text[:300]
