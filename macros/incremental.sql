@@ -13,6 +13,10 @@
         passes its business date, e.g. --vars '{rebuild_from: 2024-03-14}').
     A model whose rows of earlier days depend on later days (the current month's daily average
     assets) widens it with `month_start`.
+
+    The monthly models (one row set per month_start_date) use daily_incremental_config('month_start_date')
+    and build_from(column=..., month_start=true): the months from the month of the next day to build
+    are replaced whole. `column` is the date the frontier is read from (default business_date).
 -#}
 
 {% macro incremental_strategy() -%}
@@ -23,26 +27,26 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- the config of a model rebuilt by business date -#}
-{% macro daily_incremental_config() -%}
+{#- the config of a model rebuilt by business date (or by `key`, e.g. month_start_date) -#}
+{% macro daily_incremental_config(key='business_date') -%}
     {%- set settings = {
         'materialized': 'incremental',
         'incremental_strategy': incremental_strategy(),
-        'unique_key': 'business_date',
+        'unique_key': key,
         'on_schema_change': 'append_new_columns',
     } -%}
     {%- if target.type in ('spark', 'databricks') -%}
-        {%- do settings.update({'partition_by': ['business_date'], 'file_format': 'parquet'}) -%}
+        {%- do settings.update({'partition_by': [key], 'file_format': 'parquet'}) -%}
     {%- endif -%}
     {{ return(settings) }}
 {%- endmacro %}
 
-{% macro build_from(frontier_filter=none, month_start=false) -%}
+{% macro build_from(frontier_filter=none, month_start=false, column='business_date') -%}
     {%- if not execute or this is none or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
-        select cast({{ dbt.dateadd('day', 1, 'max(business_date)') }} as date) from {{ this }}
+        select cast({{ dbt.dateadd('day', 1, 'max(' ~ column ~ ')') }} as date) from {{ this }}
         {%- if frontier_filter %} where {{ frontier_filter }}{% endif %}
     {%- endset -%}
     {%- set next_day = run_query(query).columns[0].values()[0] -%}

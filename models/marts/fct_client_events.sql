@@ -1,3 +1,10 @@
+{{ config(**daily_incremental_config()) }}
+{#- Incremental: the events from `build_from` on are rebuilt (the frontier leaves out the closed
+    events, dated by the client record's close_date). The inputs are read from the start of the previous
+    month: the first row of a month and the client's row before it (a tier is known only when the
+    client has rows in the previous month), and the previous primary broker. -#}
+{%- set start = build_from(frontier_filter="event_type <> 'closed'") %}
+{%- set read_start = lookback_from(start, months=1) %}
 -- Client events 客户事件, one row per client and event: opened 开户 (open date), closed 销户 (close
 -- date), churned 流失 (a churn episode starts), reactivated 沉睡唤醒 (first fill after >= 90 days
 -- without one), tier_changed 分级变化 (first row of a month whose tier differs from the previous month's),
@@ -8,6 +15,7 @@ with
 client_days as (
 
     select * from {{ ref('fct_client_daily') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
@@ -33,6 +41,7 @@ primary_brokers as (
             partition by business_date, branch_code, client_id order by share desc, broker_key
         ) as share_rank
     from {{ ref('int_broker_attribution_daily') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
@@ -120,6 +129,7 @@ final as (
     from events as e
     left join clients as c on c.client_key = e.client_id
     left join branches as b on b.branch_key = e.branch_code
+    where {{ since('e.business_date', start) }}
 
 )
 

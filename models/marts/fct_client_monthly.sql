@@ -1,3 +1,9 @@
+{{ config(**daily_incremental_config('month_start_date')) }}
+{#- Incremental: the months from the month of `build_from` (read from last_landed_date) are rebuilt
+    whole, like fct_client_daily (the month's rows change with every landed day); the previous month's
+    client-days are read too, for its month-end tier (previous_tier_key). -#}
+{%- set start = build_from(column='last_landed_date', month_start=true) %}
+{%- set read_start = lookback_from(start, months=1) %}
 -- Client-month 客户月, one row per client and calendar month with at least one landed client-day:
 -- daily average assets 日均资产 (mean TA over the landed days the account was open), the month's tier
 -- (by the previous month's daily average assets) and the previous month's tier, trading, flows, client
@@ -8,6 +14,7 @@ with
 client_days as (
 
     select * from {{ ref('fct_client_daily') }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
@@ -43,6 +50,7 @@ monthly as (
         max(case when is_reactivated then 1 else 0 end) = 1 as is_reactivated,
         sum(coalesce(log_return, 0)) as log_return
     from client_days
+    where {{ since('month_start_date', start) }}
     group by client_id, month_start_date
 
 ),

@@ -1,3 +1,8 @@
+{{ config(**daily_incremental_config('month_start_date')) }}
+{#- Incremental: the months from the month of `build_from` are rebuilt whole (every measure is of one
+    month: the retention start and end are the first and last landed days of the same month). The
+    frontier is the last month built, so that month is always rebuilt. -#}
+{%- set start = build_from(column='month_start_date', month_start=true) %}
 -- Broker performance 经纪人业绩月汇总: month x branch x broker (incl. `unassigned 无归属`).
 --   attributed AUM 托管资产: attributed total assets (MV + cash) on the branch's last landed day of the
 --     month, and the attributed daily average over the branch's landed days;
@@ -18,6 +23,7 @@ attributions as (
         a.*,
         cast({{ dbt.date_trunc('month', 'a.business_date') }} as date) as month_start_date
     from {{ ref('int_broker_attribution_daily') }} as a
+    where {{ since('a.business_date', start) }}
 
 ),
 
@@ -35,6 +41,7 @@ client_days as (
     from {{ ref('int_client_daily') }} as d
     inner join {{ ref('int_client_daily_status') }} as s
         on s.business_date = d.business_date and s.branch_code = d.branch_code and s.client_id = d.client_id
+    where {{ since('d.business_date', start) }} and {{ since('s.business_date', start) }}
 
 ),
 
@@ -136,7 +143,7 @@ new_accounts as (
     from client_days as d
     inner join {{ ref('fct_client_monthly') }} as m
         on m.client_id = d.client_id and m.month_start_date = d.month_start_date
-    where d.is_opening_day and m.is_effective_at_month_end
+    where d.is_opening_day and m.is_effective_at_month_end and {{ since('m.month_start_date', start) }}
 
 ),
 
