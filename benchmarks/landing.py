@@ -43,7 +43,7 @@ print(json.dumps({"rows": rows, "fills": fills, "seconds": time.perf_counter() -
 """
 
 
-def _child(script: str, *args: str) -> dict[str, float]:
+def run_child(script: str, *args: str) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", script, *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -56,8 +56,8 @@ def bench(preset: str, workdir: Path) -> dict[str, str]:
     root = workdir / preset
     subprocess.run(["rm", "-rf", str(root)], check=True)
     root.mkdir(parents=True)
-    gen = _child(GENERATE, preset, str(root))
-    land = _child(LAND, str(root))
+    gen = run_child(GENERATE, preset, str(root))
+    land = run_child(LAND, str(root))
     csv_bytes = _bytes(root / "inbox", ".csv")
     parquet_bytes = _bytes(root / "lake", ".parquet")
     return {

@@ -28,31 +28,11 @@ import sys
 import time
 from pathlib import Path
 
+from landing import GENERATE, LAND, run_child
 from report import print_table
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
-
-GENERATE = """
-import sys
-from pathlib import Path
-from warehouse.synthetic import generate
-generate(sys.argv[1], Path(sys.argv[2]) / "inbox", Path(sys.argv[2]) / "directory")
-"""
-
-LAND = """
-import sys
-from pathlib import Path
-from warehouse.landing import land_package, pending_packages
-root = Path(sys.argv[1])
-for package in pending_packages(root / "inbox", root / "lake"):
-    land_package(package.path, root / "lake")
-"""
-
-
-def _python(script: str, *args: str) -> None:
-    subprocess.run([sys.executable, "-c", script, *args], check=True, cwd=PROJECT_DIR)
-
 
 def landed_days(lake: Path) -> list[str]:
     return sorted(p.name.split("=", 1)[1] for p in (lake / "landed_packages").glob("business_date=*"))
@@ -92,8 +72,8 @@ def bench(preset: str, workdir: Path, fresh: bool) -> dict[str, str]:
     if fresh:
         shutil.rmtree(root, ignore_errors=True)
     if not (root / "inbox").is_dir():
-        _python(GENERATE, preset, str(root))
-    _python(LAND, str(root))  # lands only what is pending
+        run_child(GENERATE, preset, str(root))
+    run_child(LAND, str(root))  # lands only what is pending
     days = landed_days(root / "lake")
     half = (len(days) - 1) // 2
 

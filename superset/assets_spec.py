@@ -541,6 +541,16 @@ DATASET_BY_KEY = {d.key: d for d in DATASETS}
 # ---------------------------------------------------------------------------------------------------
 B, K, F, ORD = "bi_branch_daily", "bi_broker_daily", "bi_trade_fills", "bi_trade_orders"
 A, H = "bi_assets_daily", "bi_holdings_daily"
+def _top10_bars(prefix: str, who: str, dataset: str, group: str,
+                measures: tuple[tuple[str, str, str], ...]) -> list[Chart]:
+    """One top-10 bar chart per (key suffix, title, metric), descending, ties broken by `group`."""
+    return [
+        Chart(f"{prefix}_{name}", f"{who} Top 10:{title}", "cat_bar", dataset, [metric], [group], 10,
+              tiebreak=True)
+        for name, title, metric in measures
+    ]
+
+
 CHARTS: list[Chart] = [
     # 经营总览
     Chart("ov_clients", "客户数", "big_number", B, ["clients"]),
@@ -655,24 +665,12 @@ CHARTS: list[Chart] = [
         ["industry"],
     ),
     # 排行榜 (top 10, descending; ties broken by the group-by columns)
-    *[
-        Chart(
-            f"rk_branch_{name}",
-            f"营业部 Top 10:{title}",
-            "cat_bar",
-            B,
-            [m],
-            ["branch_name"],
-            10,
-            tiebreak=True,
-        )
-        for name, title, m in (
-            ("turnover", "成交金额(万元)", "turnover_wan"),
-            ("commission", "净佣金(万元)", "net_commission_wan"),
-            ("mv", "日均托管市值(亿元)", "avg_market_value_yi"),
-            ("inflow", "资产净流入(万元)", "net_asset_inflow_wan"),
-        )
-    ],
+    *_top10_bars("rk_branch", "营业部", B, "branch_name", (
+        ("turnover", "成交金额(万元)", "turnover_wan"),
+        ("commission", "净佣金(万元)", "net_commission_wan"),
+        ("mv", "日均托管市值(亿元)", "avg_market_value_yi"),
+        ("inflow", "资产净流入(万元)", "net_asset_inflow_wan"),
+    )),
     Chart(
         "rk_branch_table",
         "营业部排行 Top 10(按成交金额)",
@@ -689,24 +687,12 @@ CHARTS: list[Chart] = [
         row_limit=10,
         tiebreak=True,
     ),
-    *[
-        Chart(
-            f"rk_broker_{name}",
-            f"经纪人 Top 10:{title}",
-            "cat_bar",
-            K,
-            [m],
-            ["broker_label"],
-            10,
-            tiebreak=True,
-        )
-        for name, title, m in (
-            ("turnover", "成交金额(万元)", "turnover_wan"),
-            ("commission", "净佣金(万元)", "net_commission_wan"),
-            ("aum", "日均归属资产(万元)", "avg_aum_wan"),
-            ("inflow", "资产净流入(万元)", "net_asset_inflow_wan"),
-        )
-    ],
+    *_top10_bars("rk_broker", "经纪人", K, "broker_label", (
+        ("turnover", "成交金额(万元)", "turnover_wan"),
+        ("commission", "净佣金(万元)", "net_commission_wan"),
+        ("aum", "日均归属资产(万元)", "avg_aum_wan"),
+        ("inflow", "资产净流入(万元)", "net_asset_inflow_wan"),
+    )),
     Chart(
         "rk_broker_table",
         "经纪人排行 Top 10(按净佣金)",
