@@ -11,6 +11,7 @@ import pytest
 from pipelines.definitions import defs
 from pipelines.run import land_pending
 from warehouse.landing import landed_state
+from warehouse.landing.quality import quality_summary
 from warehouse.settings import Paths
 
 
@@ -63,6 +64,9 @@ def test_tiny_brokerage_lands_through_dagster(tiny_inbox: Path, tmp_path: Path,
     packages = {(p.parent.name, p.name) for p in inbox.glob("*/*") if (p / "manifest.json").exists()}
     landed = {(d.strftime("%Y%m%d"), b) for d, b in landed_state(paths.lake)}
     assert landed == packages
+    # the generator keeps every contract rule, so landing its output records no finding at all
+    quality = quality_summary(paths.lake)
+    assert (quality.errors, quality.quarantined, quality.refused, quality.by_rule) == (0, 0, 0, {})
 
 
 def _resource(paths: Paths):
