@@ -9,6 +9,8 @@
 --   daily average assets   open_day_count (1 when the account has a balance row, i.e. is open) and
 --     日均资产 blocks       open_total_assets (TA on those days): over any period
 --                          daily average assets = sum(open_total_assets) / sum(open_day_count);
+--                          month_to_date_daily_average_assets: over the month's landed open days up to
+--                          and including the day (on the month's last landed day: the month's);
 --   tier 客户分级           band (seed client_tiers) of the daily average assets of the previous calendar
 --                          month's landed open days; null when that month has none;
 --   churned 流失客户        closed (close_date <= the day, or status closed), or by assets: TA < 20% of the
@@ -40,12 +42,11 @@
         {%- if row[0] == 'churn_warning_trading_days' -%}{%- set warning_days = row[1] -%}{%- endif -%}
     {%- endfor -%}
 {%- endif %}
-{#- Incremental: rows are rebuilt from the first day of the month of `build_from` (the month's daily
-    average assets take every landed day of the month); the inputs are read from the earliest of the
-    look-back windows before it (90 calendar days, 5 trading days, the previous month for the tier).
-    Running values (last fill, first landed day, cumulative log-return, the previous churn state) start
-    from the rows already built before the rebuilt month. -#}
-{%- set start = build_from(month_start=true) %}
+{#- Incremental: rows are rebuilt from `build_from` (no row depends on a later day); the inputs are
+    read from the earliest of the look-back windows before it (90 calendar days, 5 trading days, the
+    previous month for the tier and the month to date). Running values (last fill, first landed day,
+    cumulative log-return, the previous churn state) start from the rows already built before it. -#}
+{%- set start = build_from() %}
 {%- set read_start = lookback_from(start, days=lookback_days, trading_days=warning_days, months=1) %}
 with
 
@@ -205,6 +206,14 @@ windowed as (
             partition by n.client_id order by n.day_number
             range between {{ lookback_days - 1 }} preceding and current row
         ) as lookback_net_asset_inflow,
+        sum(case when n.has_balance then n.total_assets end) over (
+            partition by n.client_id, n.month_start_date order by n.business_date
+            rows between unbounded preceding and current row
+        ) as month_to_date_assets_sum,
+        sum(case when n.has_balance then 1 else 0 end) over (
+            partition by n.client_id, n.month_start_date order by n.business_date
+            rows between unbounded preceding and current row
+        ) as month_to_date_open_days,
         sum(n.net_asset_inflow) over (
             partition by n.client_id order by n.trading_day_number
             range between {{ warning_days - 1 }} preceding and current row
@@ -276,6 +285,8 @@ flagged as (
             'w.business_date', 'day') }} as days_without_fill,
         closed.client_id is not null as is_closed,
         cast(w.lookback_assets_sum / nullif(w.lookback_open_days, 0) as decimal(38, 2)) as lookback_daily_average_assets,
+        cast(w.month_to_date_assets_sum / nullif(w.month_to_date_open_days, 0) as decimal(38, 2))
+            as month_to_date_daily_average_assets,
         cast(w.lookback_net_asset_inflow as decimal(38, 2)) as lookback_net_asset_inflow,
         cast(-w.warning_net_asset_inflow as decimal(38, 2)) as warning_net_asset_outflow,
         case
@@ -323,7 +334,7 @@ final as (
         cast(f.days_without_fill as integer) as days_without_fill,
         f.open_day_count,
         f.open_total_assets,
-        mt.daily_average_assets as month_daily_average_assets,
+        f.month_to_date_daily_average_assets,
         previous_month.daily_average_assets as previous_month_daily_average_assets,
         previous_month.tier_code,
         previous_month.tier_rank,
@@ -352,8 +363,6 @@ final as (
         b.benchmark_daily_return,
         cast(b.benchmark_cumulative_log_return as double) as benchmark_cumulative_log_return
     from flagged as f
-    left join monthly_tiers as mt
-        on mt.client_id = f.client_id and mt.month_start_date = f.month_start_date
     left join monthly_tiers as previous_month
         on previous_month.client_id = f.client_id
         and previous_month.month_start_date = {{ dbt.dateadd('month', -1, 'f.month_start_date') }}

@@ -16,15 +16,18 @@ securities as (
 
 seen_codes as (
 
+    {#- Landing flags every order, fill, custody transfer and position whose security is neither in head
+        office's securities up to that day nor an IPO subscribed to (rule unknown_security), so the
+        codes outside the code table are among the flagged rows and the IPO subscriptions: reading
+        those (not every position of every day) keeps this dimension's cost flat as history grows. -#}
     select distinct market, security_code from {{ ref('stg_lake__quotes') }}
     union
-    select distinct market, security_code from {{ ref('stg_lake__positions') }}
-    union
-    select distinct market, security_code from {{ ref('stg_lake__trades') }}
-    union
     select distinct market, security_code from {{ ref('stg_lake__orders') }}
+    where biz_type = '1' or dq_rules is not null
+    {%- for flagged in ['stg_lake__positions', 'stg_lake__trades', 'stg_lake__custody_transfers'] %}
     union
-    select distinct market, security_code from {{ ref('stg_lake__custody_transfers') }}
+    select distinct market, security_code from {{ ref(flagged) }} where dq_rules is not null
+    {%- endfor %}
 
 ),
 

@@ -1,7 +1,5 @@
 {{ config(**daily_incremental_config()) }}
-{#- rebuilt from the first day of the month of `build_from`, like int_client_daily_status (the month's
-    daily average assets change with every landed day of the month) -#}
-{%- set start = build_from(month_start=true) %}
+{%- set start = build_from() %}
 -- Client-day 客户日, one row per client and business date it appears in its branch's package:
 -- cash, market value, total assets, net cash / asset inflow, daily P&L and return, trading and the
 -- daily flags (effective account, trapped client), and the states that look back over time (active /
@@ -43,7 +41,7 @@ final as (
         s.days_without_fill,
         s.open_day_count,
         s.open_total_assets,
-        s.month_daily_average_assets,
+        s.month_to_date_daily_average_assets,
         s.previous_month_daily_average_assets,
         s.tier_code,
         s.tier_rank,
