@@ -55,7 +55,9 @@ def cmd_generate(args: argparse.Namespace, paths: Paths) -> None:
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = generate(args.preset, inbox, paths.directory, seed=args.seed, progress=advance)
+        report = generate(
+            args.preset, inbox, paths.directory, seed=args.seed, progress=advance, days=args.days
+        )
     console.print(
         f"generated [bold]{report.preset}[/]: {report.days} days, {report.branches} branches, "
         f"{report.clients:,} clients, {report.orders:,} orders, {report.fills:,} fills, "
@@ -135,7 +137,10 @@ def cmd_run(args: argparse.Namespace, paths: Paths) -> None:
 
     if not paths.inbox.is_dir() or not any(paths.inbox.iterdir()):
         console.print(f"inbox {paths.inbox} is empty: generating the {args.preset} brokerage first")
-        cmd_generate(argparse.Namespace(preset=args.preset, seed=args.seed, inbox=None, force=False), paths)
+        cmd_generate(
+            argparse.Namespace(preset=args.preset, seed=args.seed, inbox=None, force=False, days=args.days),
+            paths,
+        )
     with _dagster_instance(paths) as instance:
         runs = land_pending(instance, paths, report=lambda line: console.print(line))
         console.print(f"{runs} Dagster landing run(s) finished")
@@ -180,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name in ("generate", "run"):
             command.add_argument("--preset", default="demo", help="tiny, demo, bench10m or bench100m")
             command.add_argument("--seed", type=int, default=20240101, help="same seed, same brokerage")
+            command.add_argument("--days", type=int, help="only the preset's first N business days "
+                                 "(the same packages as the full run's first N days; default: all)")
         if name in ("generate", "land"):
             command.add_argument("--inbox", help="inbox folder (default: $WAREHOUSE_INBOX or data/inbox)")
         if name == "digest":

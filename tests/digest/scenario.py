@@ -11,6 +11,8 @@ reminders worked out by hand from docs/contract/metrics.md.
                 transfers out 2,000,000 and its ETF by custody transfer (no churn warning: its TA five
                 trading days earlier, 2023-09-27, is not landed, so unknown); 3301000202 closes
                 its account; broker K0302 leaves that day (its client goes to the branch head K0301)
+
+K0002 leads a team of one from 2023-10-11 on: K0003 reports to K0002 (and K0002 to the branch head K0001).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def _brokers(k0302_leave: str = "") -> list[dict]:
             "broker_id": "K0003",
             "broker_name": "陈晨",
             "branch_code": "1101",
-            "manager_id": "K0001",
+            "manager_id": "K0002",
             "broker_type": "E",
             "level": "1",
             "hire_date": "20230901",
@@ -439,7 +441,7 @@ PACKAGES: dict[tuple[str, str], dict[str, list[dict]]] = {
 
 RECIPIENTS = """broker_id,broker_name,branch_code,role,email,active
 K0001,周杰,1101,branch_head,k0001@brokerage.example.com,1
-K0002,吴敏,1101,broker,k0002@brokerage.example.com,1
+K0002,吴敏,1101,team_lead,k0002@brokerage.example.com,1
 K0003,陈晨,1101,broker,k0003@brokerage.example.com,1
 K0301,郑洁,3301,branch_head,k0301@brokerage.example.com,1
 K0302,钱程,3301,broker,k0302@brokerage.example.com,0

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import socket
 from collections.abc import Iterator
 from datetime import date
 
@@ -14,45 +13,18 @@ import dagster as dg
 import pytest
 from aiosmtpd.controller import Controller
 
-from warehouse.digest import DeliveryLog, send_digests
+from tests.digest.mailbox import Mailbox, free_port
+from warehouse.digest import DeliveryLog, DigestOptions, send_digests
 from warehouse.digest.delivery import LOG_FILE
 from warehouse.settings import Paths
 
 DAY = date(2023, 10, 12)
 
 
-class Mailbox:
-    """An SMTP server's handler: refuses some recipients (550), delays others once (451)."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.refuse: set[str] = set()
-        self.busy_once: set[str] = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.refuse:
-            return f"550 5.1.1 <{address}>: mailbox unavailable"
-        if address in self.busy_once:
-            self.busy_once.discard(address)
-            return "451 4.3.0 try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
     mailbox = Mailbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("WAREHOUSE_SMTP_HOST", "127.0.0.1")
@@ -173,6 +145,24 @@ def test_outbox_without_smtp_and_one_line_option(
         (digest_paths.outbox / "2023-10-10" / "K0002-broker.eml").read_bytes(), policy=email.policy.default
     )
     assert "今日您的客户没有需要跟进的提醒" in line.get_body(("plain",)).get_content()
+
+
+def test_worker_processes_compose_the_same_messages(no_smtp: None, digest_paths: Paths) -> None:
+    serial = send_digests(digest_paths, DAY, options=DigestOptions(workers=1))
+    folder = digest_paths.outbox / DAY.isoformat()
+    first = {p.name: _without_date(p.read_bytes()) for p in folder.glob("*.eml")}
+    for eml in folder.glob("*.eml"):
+        eml.unlink()
+    (digest_paths.outbox / LOG_FILE).unlink()
+    parallel = send_digests(digest_paths, DAY, options=DigestOptions(workers=2, parallel_from=1))
+    assert parallel.outcomes == serial.outcomes
+    assert {p.name: _without_date(p.read_bytes()) for p in folder.glob("*.eml")} == first
+    assert len(first) == 5
+
+
+def _without_date(raw: bytes) -> bytes:
+    """The message but its Date, the one header that differs between two builds."""
+    return re.sub(rb"^Date: .*\r\n", b"", raw, count=1, flags=re.M)
 
 
 def test_dagster_run_sends_the_last_business_day(no_smtp: None, digest_paths: Paths) -> None:

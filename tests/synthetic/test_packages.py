@@ -112,6 +112,16 @@ def test_deterministic(tiny_run: Generated, tmp_path: Path) -> None:
     assert _all_bytes(tmp_path) == _all_bytes(tiny_run.root)
 
 
+def test_first_days_only(tiny_run: Generated, tmp_path: Path) -> None:
+    # `days`: the full run's first packages, byte for byte (a short window of a big preset)
+    report = generate("tiny", tmp_path / "inbox", tmp_path, seed=SEED, days=3)
+    assert report.days == 3
+    first = {"20240311", "20240312", "20240313"}
+    assert _all_bytes(tmp_path / "inbox") == {
+        name: data for name, data in _all_bytes(tiny_run.inbox).items() if name.split("/")[0] in first
+    }
+
+
 def test_another_seed_differs(tmp_path: Path) -> None:
     generate("tiny", tmp_path / "a" / "inbox", tmp_path / "a", seed=1)
     generate("tiny", tmp_path / "b" / "inbox", tmp_path / "b", seed=2)

@@ -1,6 +1,7 @@
-"""Daily reminder digests 每日提醒: one e-mail per broker, branch head and executive.
+"""Daily reminder digests 每日提醒: one e-mail per broker, team lead, branch head and executive.
 
-    serving.duckdb (read-only) --data--> per-recipient facts --compose--> HTML + text + inline PNG charts
+    serving.duckdb (read-only) --data--> the day's facts, indexed per recipient
+        --compose (worker processes)--> HTML + text + inline PNG charts, flattened to MIME bytes
         --deliver--> SMTP (WAREHOUSE_SMTP_*) or .eml files in the outbox, every message in a delivery log
 
     from warehouse.digest import send_digests

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,14 @@ def _rows(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None =
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
+def group(rows: Iterable[Row], column: str) -> dict[Any, list[Row]]:
+    """Rows by the value of one column, each group in the rows' order."""
+    groups: dict[Any, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row[column]].append(row)
+    return dict(groups)
+
+
 def last_business_date(connection: duckdb.DuckDBPyConnection) -> date | None:
     return connection.execute("select max(business_date) from marts.agg_branch_daily").fetchone()[0]
 
@@ -56,6 +66,44 @@ class DayFacts:
     @property
     def has_data(self) -> bool:
         return any(r["business_date"] == self.business_date for r in self.branch_days)
+
+    # indexes: each digest looks up its own rows instead of scanning the company's
+    @cached_property
+    def reminders_by_recipient(self) -> dict[str, list[Row]]:
+        return group(self.reminders, "recipient_broker_id")
+
+    @cached_property
+    def reminders_by_branch(self) -> dict[str, list[Row]]:
+        return group(self.reminders, "branch_code")
+
+    @cached_property
+    def notices_by_recipient(self) -> dict[str, list[Row]]:
+        return group(self.notices, "recipient_broker_id")
+
+    @cached_property
+    def branch_days_by_branch(self) -> dict[str, list[Row]]:
+        return group(self.branch_days, "branch_code")
+
+    @cached_property
+    def broker_days_by_broker(self) -> dict[str, list[Row]]:
+        """agg_broker_daily rows by the broker the clients are attributed to, oldest day first."""
+        return group(self.broker_days, "attributed_broker_key")
+
+    @cached_property
+    def broker_today_by_branch(self) -> dict[str, list[Row]]:
+        return group((r for r in self.broker_days if r["business_date"] == self.business_date), "branch_code")
+
+    @cached_property
+    def data_quality_by_branch(self) -> dict[str, list[Row]]:
+        return group(self.data_quality, "package_branch")
+
+    @cached_property
+    def team_members(self) -> dict[str, list[Row]]:
+        """dim_broker rows by their team lead (direct manager), in broker id order."""
+        return group(
+            sorted((b for b in self.brokers.values() if b.get("team_lead_id")), key=lambda b: b["broker_id"]),
+            "team_lead_id",
+        )
 
 
 def read_day(connection: duckdb.DuckDBPyConnection, business_date: date) -> DayFacts:

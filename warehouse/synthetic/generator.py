@@ -295,15 +295,19 @@ def generate(
     directory: Path,
     seed: int = 20240101,
     progress: Callable[[int, int], None] | None = None,
+    days: int | None = None,
 ) -> GenerationReport:
-    """Write every business day's packages of the preset into `inbox`, and recipients.csv into `directory`."""
+    """Write every business day's packages of the preset into `inbox`, and recipients.csv into `directory`.
+
+    `days`: only the preset's first `days` business days (the same packages as the full run's first
+    days: the brokerage is set up for the whole period and each day draws from its own seed)."""
     started = time.perf_counter()
     chosen = PRESETS[preset] if isinstance(preset, str) else preset
     firm = Brokerage(chosen, seed)
     inbox, directory = Path(inbox), Path(directory)
     written = orders = fills = 0
-    total = len(firm.days)
-    for t, d in enumerate(firm.days):
+    total = len(firm.days) if days is None else max(1, min(days, len(firm.days)))
+    for t, d in enumerate(firm.days[:total]):
         branch_frames, hq_frames = firm.day(t)
         stamp = d.strftime("%Y%m%d")
         split = {name: _split(frame, len(firm.branches)) for name, frame in branch_frames.items()}
