@@ -61,20 +61,25 @@ def run_dbt(args: list[str], work: Path) -> list:
             if str(r.status) not in ("success", "pass")
         ]
         raise AssertionError(f"dbt {args[0]} failed: {result.exception or ''}\n" + "\n".join(failed))
-    return list(result.result)
+    return list(result.result) if hasattr(result.result, "__iter__") else []  # docs: a catalog
+
+
+def run_dbt_on(lake: Path, database: Path, args: list[str]) -> list:
+    """One dbt command on the lake and the DuckDB file (target and logs beside the file)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WAREHOUSE_LAKE", str(lake))
+        env.setenv("WAREHOUSE_BUILD_DB", str(database))
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        env.chdir(PROJECT_DIR)
+        return run_dbt(args, database.parent)
 
 
 def build_warehouse(inbox: Path, work: Path) -> Warehouse:
     lake = work / "lake"
     database = work / "build.duckdb"
     land_inbox(inbox, lake)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("WAREHOUSE_LAKE", str(lake))
-        env.setenv("WAREHOUSE_BUILD_DB", str(database))
-        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        env.chdir(PROJECT_DIR)
-        run_dbt(["seed"], work)
-        results = run_dbt(["build"], work)
+    run_dbt_on(lake, database, ["seed"])
+    results = run_dbt_on(lake, database, ["build"])
     assert os.path.exists(database)
     return Warehouse(lake, database, results)
 
