@@ -6,11 +6,15 @@ The preset's inbox is generated and landed once into <workdir>/<preset>/lake (bo
 present, e.g. after benchmarks/landing.py; --fresh regenerates). The benchmark then grows a second
 lake day by day (hard links into the landed one) and builds it into its own DuckDB file:
 
-  1. the first half of the days, full build                          (1x history)
-  2. one more day, incremental build                                 -> one day on top of 1x history
-  3. the days up to the second-to-last, incremental (catch-up)
-  4. the last day, incremental build                                 -> one day on top of 2x history
+  1. the days before the first trading day of a month about a third into the history, full build
+  2. that day, incremental build                                     -> one day on top of 1x history
+  3. the days up to the first trading day of a month after twice that history, incremental (catch-up)
+  4. that day, incremental build                                     -> one day on top of 2x history
   5. all days from scratch into a new file, full build               -> full build time and peak memory
+
+Both timed days are the first trading day of their month, so they do the same work but for the
+history before them (a month's models grow with the days of the month so far). The slowest models of
+both runs are printed too (from dbt's run_results.json).
 
 Every dbt command runs in its own child process, so its peak memory (max RSS) is its own. `run` is the
 models only; `build` adds the data tests (which read whole tables, so they grow with the history).
@@ -67,7 +71,22 @@ def dbt(command: list[str], lake: Path, database: Path, work: Path) -> dict[str,
     return {"seconds": seconds, "max_rss_mb": usage.ru_maxrss / 1024}
 
 
-def bench(preset: str, workdir: Path, fresh: bool) -> dict[str, str]:
+def first_of_month_from(days: list[str], index: int) -> int:
+    """The index of the first trading day of a month at or after `index`."""
+    return next(i for i in range(max(index, 1), len(days)) if days[i][:7] != days[i - 1][:7])
+
+
+def slowest_models(work: Path, label: str, count: int = 5) -> list[tuple[str, float]]:
+    """The slowest models of the last dbt command, kept as <label>.run_results.json."""
+    kept = work / f"{label}.run_results.json"
+    shutil.copyfile(work / "target" / "run_results.json", kept)
+    results = json.loads(kept.read_text())["results"]
+    timed = sorted(((r["unique_id"].rsplit(".", 1)[-1], r["execution_time"]) for r in results),
+                   key=lambda item: -item[1])
+    return timed[:count]
+
+
+def bench(preset: str, workdir: Path, fresh: bool) -> tuple[dict[str, str], list[str]]:
     root = workdir / preset
     if fresh:
         shutil.rmtree(root, ignore_errors=True)
@@ -75,7 +94,8 @@ def bench(preset: str, workdir: Path, fresh: bool) -> dict[str, str]:
         run_child(GENERATE, preset, str(root))
     run_child(LAND, str(root))  # lands only what is pending
     days = landed_days(root / "lake")
-    half = (len(days) - 1) // 2
+    one = first_of_month_from(days, len(days) // 3)
+    two = first_of_month_from(days, 2 * one)
 
     work = root / "warehouse-bench"
     shutil.rmtree(work, ignore_errors=True)
@@ -83,43 +103,49 @@ def bench(preset: str, workdir: Path, fresh: bool) -> dict[str, str]:
     lake.mkdir(parents=True)
     staged = work / "incremental.duckdb"
     results: dict[str, dict[str, float]] = {}
+    slowest: dict[str, list[tuple[str, float]]] = {}
 
-    link_days(root / "lake", lake, days[:half])
+    link_days(root / "lake", lake, days[:one])
     dbt(["seed"], lake, staged, work)
     results["full 1x"] = dbt(["run"], lake, staged, work)
-    link_days(root / "lake", lake, days[half:half + 1])
-    results["day on 1x"] = dbt(["run"], lake, staged, work)
-    results["day on 1x tests"] = dbt(["test"], lake, staged, work)
-    link_days(root / "lake", lake, days[half + 1:-1])
-    results["catch-up"] = dbt(["run"], lake, staged, work)
-    link_days(root / "lake", lake, days[-1:])
-    results["day on 2x"] = dbt(["run"], lake, staged, work)
-    results["day on 2x tests"] = dbt(["test"], lake, staged, work)
+    for label, index in (("1x", one), ("2x", two)):
+        if index > one:
+            link_days(root / "lake", lake, days[one + 1:index])
+            results["catch-up"] = dbt(["run"], lake, staged, work)
+        link_days(root / "lake", lake, days[index:index + 1])
+        results[f"day on {label}"] = dbt(["run"], lake, staged, work)
+        slowest[label] = slowest_models(work, f"day-on-{label}")
+        results[f"day on {label} tests"] = dbt(["test"], lake, staged, work)
 
+    link_days(root / "lake", lake, days[two + 1:])
     full = work / "full.duckdb"
     dbt(["seed"], lake, full, work)
-    results["full 2x"] = dbt(["build"], lake, full, work)
+    results["full all"] = dbt(["build"], lake, full, work)
     (work / "results.json").write_text(json.dumps(results, indent=2))
 
     r = results
-    return {
+    summary = {
         "preset": preset,
         "days landed": f"{len(days)}",
-        "1x history (days)": f"{half}",
-        "2x history (days)": f"{len(days) - 1}",
-        "full build, all days (s)": f"{r['full 2x']['seconds']:,.0f}",
-        "full build peak MB": f"{r['full 2x']['max_rss_mb']:,.0f}",
-        "full run, 1x days (s)": f"{r['full 1x']['seconds']:,.0f}",
-        "day added on 1x": days[half],
-        "+1 day on 1x: run s": f"{r['day on 1x']['seconds']:,.1f}",
-        "+1 day on 1x: run peak MB": f"{r['day on 1x']['max_rss_mb']:,.0f}",
-        "+1 day on 1x: tests s": f"{r['day on 1x tests']['seconds']:,.1f}",
+        "full build, all days (s)": f"{r['full all']['seconds']:,.0f}",
+        "full build peak MB": f"{r['full all']['max_rss_mb']:,.0f}",
         "catch-up run (s)": f"{r['catch-up']['seconds']:,.0f}",
-        "day added on 2x": days[-1],
-        "+1 day on 2x: run s": f"{r['day on 2x']['seconds']:,.1f}",
-        "+1 day on 2x: run peak MB": f"{r['day on 2x']['max_rss_mb']:,.0f}",
-        "+1 day on 2x: tests s": f"{r['day on 2x tests']['seconds']:,.1f}",
     }
+    for label, index in (("1x", one), ("2x", two)):
+        day = r[f"day on {label}"]
+        summary |= {
+            f"+1 day on {label}: day (history days)": f"{days[index]} ({index})",
+            f"+1 day on {label}: run s": f"{day['seconds']:,.1f}",
+            f"+1 day on {label}: run peak MB": f"{day['max_rss_mb']:,.0f}",
+            f"+1 day on {label}: tests s": f"{r[f'day on {label} tests']['seconds']:,.1f}",
+        }
+    models = [
+        f"| {preset} | {rank + 1} | "
+        + " | ".join(f"{slowest[label][rank][0]} {slowest[label][rank][1]:.1f} s" for label in ("1x", "2x"))
+        + " |"
+        for rank in range(min(len(slowest["1x"]), len(slowest["2x"])))
+    ]
+    return summary, models
 
 
 def main() -> None:
@@ -129,8 +155,10 @@ def main() -> None:
     parser.add_argument("--workdir", default=os.environ.get("BENCH_DIR", "/tmp/brokerage-bench"))
     parser.add_argument("--fresh", action="store_true", help="regenerate and re-land the inbox")
     args = parser.parse_args()
-    results = [bench(preset, Path(args.workdir), args.fresh) for preset in args.preset or ["demo"]]
-    print_table(results)
+    measured = [bench(preset, Path(args.workdir), args.fresh) for preset in args.preset or ["demo"]]
+    print_table([summary for summary, _ in measured])
+    print("\n| preset | slowest | model on +1 day on 1x | model on +1 day on 2x |\n|---|--:|---|---|")
+    print("\n".join(row for _, models in measured for row in models))
 
 
 if __name__ == "__main__":

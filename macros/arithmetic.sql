@@ -12,6 +12,25 @@
 {%- endmacro %}
 
 {#-
+    average(total, count): a money total divided by a count, rounded half away from zero to the cent,
+    as DECIMAL(38, 2); null when count is 0 or null. Exact on every engine: DuckDB divides decimals in
+    binary floating point (741171.565 came out .56) and Spark in decimal rounded to 6 places, so the
+    quotient is taken in whole cents with integer arithmetic: round(c / n) = (2c + n - (2c + n) % 2n) / 2n
+    for c >= 0 (the division is exact; below 2^53 cents, 90 trillion yuan, so even a double holds it).
+    Both the modulo and the division go through nullif: DuckDB evaluates them even where count is 0.
+-#}
+{% macro average(total, count) -%}
+    {%- set cents = 'abs(cast((' ~ total ~ ') * 100 as bigint))' -%}
+    {%- set twice = '(2 * ' ~ cents ~ ' + (' ~ count ~ '))' -%}
+    {%- set divisor = 'nullif(2 * (' ~ count ~ '), 0)' -%}
+    {%- set rounded = 'cast((' ~ twice ~ ' - ' ~ twice ~ ' % ' ~ divisor ~ ') / ' ~ divisor ~ ' as bigint)' -%}
+    cast(
+        cast(case when ({{ total }}) < 0 then -{{ rounded }} else {{ rounded }} end as decimal(38, 0)) * 0.01
+        as decimal(38, 2)
+    )
+{%- endmacro %}
+
+{#-
     ratio(numerator, denominator): numerator / denominator as DECIMAL(24, 12), null when the
     denominator is 0 or null. Ratios are not money, so the division itself may go through a double.
 -#}

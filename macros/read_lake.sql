@@ -37,10 +37,32 @@
     {{ reader }}
 {%- endmacro %}
 
-{#- Spark: the table folder is a Hive-partitioned Parquet dataset; partition inference must be off
-    (spark.sql.sources.partitionColumnTypeInference.enabled = false) to keep branch codes as strings. -#}
+{#- Spark: every lake table is registered as an external Parquet table of the catalog, the dbt source
+    itself (`lake.<table>`), over its folder in WAREHOUSE_LAKE, with the columns of `empty_columns`
+    plus the partition columns as strings. Declared rather than inferred: a path that does not exist
+    yet (dq_events before the first finding) reads as no rows instead of failing, and branch codes stay
+    strings. It is re-created on every run (dropping an external table leaves its files alone), so it
+    follows a moved lake; partitions are listed from the folders at query time
+    (spark.sql.hive.manageFilesourcePartitions=false in profiles.yml), so newly landed days are seen. -#}
 {% macro spark__read_lake(source_relation, empty_columns=none) -%}
-    parquet.`{{ env_var('WAREHOUSE_LAKE', 'data/lake') }}/{{ source_relation.identifier }}`
+    {%- if empty_columns is none -%}
+        {{ exceptions.raise_compiler_error('read_lake on Spark needs the columns of ' ~ source_relation) }}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- set location = env_var('WAREHOUSE_LAKE', 'data/lake') ~ '/' ~ source_relation.identifier -%}
+        {%- set columns = [] -%}
+        {%- for name, data_type in empty_columns.items() -%}
+            {%- do columns.append('`' ~ name ~ '` ' ~ spark_type(data_type)) -%}
+        {%- endfor -%}
+        {%- do run_query('create schema if not exists ' ~ source_relation.schema) -%}
+        {%- do run_query('drop table if exists ' ~ source_relation) -%}
+        {%- do run_query(
+            'create table ' ~ source_relation ~ ' (' ~ columns | join(', ')
+            ~ ', business_date string, branch string) using parquet partitioned by (business_date, branch)'
+            ~ " location '" ~ location ~ "'"
+        ) -%}
+    {%- endif -%}
+    {{ source_relation }}
 {%- endmacro %}
 
 {% macro default__read_lake(source_relation, empty_columns=none) -%}

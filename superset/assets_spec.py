@@ -75,6 +75,7 @@ class Dataset:
     metrics: list[Metric]
     main_dttm: str = "business_date"
     verbose: dict[str, str] = field(default_factory=dict)  # column -> Chinese label
+    compare_suffix: str = "较上一交易日"  # big numbers with a trend line: the period main_dttm steps by
 
     @property
     def uuid(self) -> str:
@@ -92,16 +93,19 @@ class Dataset:
 class Chart:
     key: str
     title: str
-    viz: str  # big_number_total | big_number | line | bar | pie | table | cat_bar
+    viz: str  # big_number_total | big_number | line | bar | pie | table | raw_table | cat_bar | sankey
     dataset: str
-    metrics: list[str]
-    groupby: list[str] = field(default_factory=list)
+    metrics: list[str]  # empty for raw_table
+    groupby: list[str] = field(default_factory=list)  # raw_table: the columns shown; sankey: source, target
     row_limit: int = 1000
     order_desc: bool = True
     percent_metrics: list[str] = field(default_factory=list)
     description: str = ""
     # top-N charts: break ties of the sort metric by the group-by columns, so the N rows are deterministic
     tiebreak: bool = False
+    # raw_table: (column, ascending) sort keys ending with a unique key (the row_limit rows are deterministic)
+    order_by: list[tuple[str, bool]] = field(default_factory=list)
+    height: int | None = None  # grid units on the dashboard (default: by kind and width)
 
     @property
     def uuid(self) -> str:
@@ -113,7 +117,7 @@ class Dashboard:
     slug: str
     title: str
     rows: list[list[tuple[str, int]]]  # rows of (chart key, width of 12)
-    filters: list[str]  # "date", "region", "branch", "broker"
+    filters: list[str]  # "date", "timegrain" and the keys of FILTER_COLUMNS, in the filter bar's order
     description: str = ""
 
     @property
@@ -534,6 +538,425 @@ left join marts.dim_branch as b on b.branch_code = r.branch_code
         ],
     ),
 ]
+# clients (客户情况) and one client (客户分析): client-month and client-day facts with the client's profile
+# of the month (fct_client_profile_monthly: primary broker, preferred channel, age and tenure bands); the
+# primary broker's tree columns let the broker role see its own clients
+CLIENT_BROKER_COLUMNS = """coalesce(k.broker_name, '未知') as broker_name,
+       case when k.is_unassigned then '无归属·' || b.branch_name
+            else coalesce(k.broker_name, p.broker_key) end as broker_label,
+       k.level_1_broker_id, k.level_2_broker_id, k.level_3_broker_id, k.level_4_broker_id,
+       k.level_5_broker_id"""
+CLIENT_VERBOSE = {
+    "client_id": "客户号",
+    "client_name_masked": "客户姓名",
+    "client_label": "客户(代码 姓名)",
+    "broker_name": "服务经纪人",
+    "broker_label": "服务经纪人(无归属按营业部)",
+}
+
+
+def _client_profile_join(alias: str) -> str:
+    """The client's profile of the month of a daily fact row, and its primary broker."""
+    return f"""left join marts.fct_client_profile_monthly as p
+    on p.client_id = {alias}.client_id
+    and p.month_start_date = cast(date_trunc('month', {alias}.business_date) as date)
+left join marts.dim_broker as k on k.broker_key = p.broker_key"""
+
+
+def _only_one_client(expression: str) -> str:
+    """A per-client figure (a return, a share of its branch): null unless exactly one client is selected."""
+    return f"CASE WHEN COUNT(DISTINCT client_id) = 1 THEN {expression} END"
+
+
+def _sum_yuan(col: str) -> str:
+    return f"SUM({col})"
+
+
+def _client_datasets() -> list[Dataset]:
+    label = "{alias}.client_id || ' ' || coalesce(c.client_name_masked, '')"
+    return [
+        Dataset(
+            key="bi_client_monthly",
+            title="客户月度画像",
+            # business_date is the month's first day, so the dashboards' date range filter applies by month
+            sql=f"""
+select m.month_start_date as business_date, m.branch_code, b.branch_name, b.region_name, m.client_id,
+       c.client_name_masked, {label.format(alias="m")} as client_label,
+       coalesce(c.city, '未知') as city,
+       case c.gender when 'M' then '男' when 'F' then '女' else '未知' end as gender_name,
+       coalesce(c.risk_level, '未知') as risk_level,
+       cast(extract(year from c.birth_date) as integer) as birth_year, c.open_date,
+       coalesce(c.client_status_name_zh, '未知') as client_status_name,
+       coalesce(t.tier_name_zh, '未知') as tier_name, coalesce(t.tier_rank, 0) as tier_rank,
+       '上月·' || coalesce(pt.tier_name_zh, '未知') as from_tier,
+       '本月·' || coalesce(t.tier_name_zh, '未知') as to_tier,
+       coalesce(ab.band_name_zh, '未知') as age_band, coalesce(tb.band_name_zh, '未知') as tenure_band,
+       case when p.preferred_channel_code is null then '无委托' else coalesce(ch.channel_name_zh, '未知') end
+           as channel_name,
+       {CLIENT_BROKER_COLUMNS},
+       m.is_opened, m.is_closed_in_month, m.is_churned_in_month, m.is_active, m.is_reactivated,
+       m.is_effective_at_month_end, p.is_inactive_at_month_end, p.custody_in_count, p.custody_out_count,
+       p.custody_in_value, p.custody_out_value, m.open_day_count, m.open_total_assets,
+       m.month_end_total_assets, m.turnover, m.net_commission, m.pnl, m.client_count
+from marts.fct_client_monthly as m
+left join marts.fct_client_profile_monthly as p
+    on p.client_id = m.client_id and p.month_start_date = m.month_start_date
+left join marts.dim_client as c on c.client_key = m.client_key
+left join marts.dim_branch as b on b.branch_key = m.branch_key
+left join marts.dim_broker as k on k.broker_key = p.broker_key
+left join marts.dim_channel as ch on ch.channel_key = p.channel_key
+left join reference.client_tiers as t on t.tier_code = m.tier_key
+left join reference.client_tiers as pt on pt.tier_code = m.previous_tier_key
+left join reference.client_bands as ab on ab.band_code = p.age_band_code
+left join reference.client_bands as tb on tb.band_code = p.tenure_band_code
+""",
+            verbose={
+                **CLIENT_VERBOSE,
+                "business_date": "月份(月初)",
+                "city": "客户城市",
+                "gender_name": "性别",
+                "risk_level": "风险等级",
+                "birth_year": "出生年份",
+                "open_date": "开户日期",
+                "client_status_name": "账户状态",
+                "tier_name": "客户分级",
+                "tier_rank": "分级序号",
+                "from_tier": "上月分级",
+                "to_tier": "本月分级",
+                "age_band": "年龄段",
+                "tenure_band": "开户年限",
+                "channel_name": "委托方式偏好",
+            },
+            compare_suffix="较上月",
+            metrics=[
+                Metric("clients", "客户数", "COUNT(DISTINCT client_id)", F_INT, "区间内有记录的客户(去重)"),
+                Metric("new_clients", "新开户", "SUM(CASE WHEN is_opened THEN 1 ELSE 0 END)", F_INT),
+                Metric(
+                    "closed_clients", "销户", "SUM(CASE WHEN is_closed_in_month THEN 1 ELSE 0 END)", F_INT
+                ),
+                Metric(
+                    "churned_clients",
+                    "流失客户",
+                    "SUM(CASE WHEN is_churned_in_month THEN 1 ELSE 0 END)",
+                    F_INT,
+                    "流失(资产流失或销户)开始于该月的客户",
+                ),
+                Metric("custody_in", "转托管转入(笔)", "SUM(custody_in_count)", F_INT),
+                Metric("custody_out", "转托管转出(笔)", "SUM(custody_out_count)", F_INT),
+                Metric("custody_in_wan", "转托管转入市值(万元)", _sum_wan("custody_in_value"), F_WAN),
+                Metric("custody_out_wan", "转托管转出市值(万元)", _sum_wan("custody_out_value"), F_WAN),
+                Metric(
+                    "active_clients",
+                    "活跃客户",
+                    "COUNT(DISTINCT CASE WHEN is_active THEN client_id END)",
+                    F_INT,
+                    "当月有成交",
+                ),
+                Metric(
+                    "effective_accounts",
+                    "有效户(月末)",
+                    "COUNT(DISTINCT CASE WHEN is_effective_at_month_end THEN client_id END)",
+                    F_INT,
+                    "月末总资产≥1万",
+                ),
+                Metric(
+                    "inactive_clients",
+                    "不活跃客户(月末)",
+                    "COUNT(DISTINCT CASE WHEN is_inactive_at_month_end THEN client_id END)",
+                    F_INT,
+                    "月末未销户且近90天无成交",
+                ),
+                Metric("client_months", "客户·月", "SUM(client_count)", F_INT, "分级迁移:每客户每月一次"),
+                Metric(
+                    "avg_assets_yuan",
+                    "日均资产(元)",
+                    _ratio("SUM(open_total_assets)", "SUM(open_day_count)"),
+                    F_YI,
+                    "区间内开户交易日总资产的平均值",
+                ),
+                Metric("month_end_assets_yuan", "月末总资产(元)", _sum_yuan("month_end_total_assets"), F_YI),
+                Metric("turnover_yuan", "成交金额(元)", _sum_yuan("turnover"), F_YI),
+                Metric("net_commission_yuan", "净佣金(元)", _sum_yuan("net_commission"), F_YI),
+                Metric("pnl_yuan", "盈亏(元)", _sum_yuan("pnl"), F_YI),
+            ],
+        ),
+        Dataset(
+            key="bi_client_daily",
+            title="客户日资产与收益",
+            sql=f"""
+select d.business_date, d.branch_code, b.branch_name, b.region_name, d.client_id, c.client_name_masked,
+       {label.format(alias="d")} as client_label, {CLIENT_BROKER_COLUMNS},
+       d.cash_balance, d.market_value, d.total_assets, d.bank_transfer_in, d.bank_transfer_out,
+       d.net_cash_inflow, d.net_asset_inflow, d.dividend_amount, d.interest_amount, d.fee_amount, d.daily_pnl,
+       cast(coalesce(d.log_return, 0) as decimal(38, 18)) as log_return,
+       cast(coalesce(ln(1 + cast(d.benchmark_daily_return as double)), 0) as decimal(38, 18))
+           as benchmark_log_return,
+       exp(d.cumulative_log_return) - 1 as cumulative_return,
+       exp(d.benchmark_cumulative_log_return - i.cumulative_log_return) - 1 as benchmark_cumulative_return,
+       d.trapped_market_value, d.deeply_trapped_market_value, d.turnover, d.commission, d.stamp_duty,
+       d.transfer_fee, d.trading_costs, d.net_commission, a.net_commission as branch_net_commission,
+       d.fill_count, d.order_count
+from marts.fct_client_daily as d
+left join marts.dim_client as c on c.client_key = d.client_key
+left join marts.dim_branch as b on b.branch_key = d.branch_key
+{_client_profile_join("d")}
+left join marts.agg_branch_daily as a on a.business_date = d.business_date and a.branch_code = d.branch_code
+left join marts.fct_index_daily as i on i.business_date = c.first_landed_date and i.is_benchmark
+""",
+            verbose={
+                **CLIENT_VERBOSE,
+                "cash_balance": "资金余额",
+                "market_value": "证券市值",
+                "total_assets": "总资产",
+                "bank_transfer_in": "银证转入",
+                "bank_transfer_out": "银证转出",
+                "net_cash_inflow": "资金净流入",
+                "net_asset_inflow": "资产净流入",
+                "dividend_amount": "红利",
+                "interest_amount": "利息",
+                "fee_amount": "费用",
+                "daily_pnl": "当日盈亏",
+                "cumulative_return": "累计收益率(自首个落地日)",
+                "benchmark_cumulative_return": "沪深300同期累计收益率",
+                "branch_net_commission": "营业部净佣金(当日)",
+            },
+            metrics=[
+                Metric("total_assets_yuan", "总资产(元)", _sum_yuan("total_assets"), F_YI),
+                Metric("cash_yuan", "资金余额(元)", _sum_yuan("cash_balance"), F_YI),
+                Metric("market_value_yuan", "证券市值(元)", _sum_yuan("market_value"), F_YI),
+                Metric("transfer_in_yuan", "银证转入(元)", _sum_yuan("bank_transfer_in"), F_YI),
+                Metric("transfer_out_yuan", "银证转出(元)", _sum_yuan("bank_transfer_out"), F_YI),
+                Metric("pnl_yuan", "盈亏(元)", _sum_yuan("daily_pnl"), F_YI, "区间内当日盈亏之和"),
+                Metric(
+                    "period_return",
+                    "区间收益率",
+                    _only_one_client("EXP(SUM(log_return)) - 1"),
+                    F_PCT,
+                    "时间加权:Π(1+日收益率)−1(选定一个客户)",
+                ),
+                Metric(
+                    "benchmark_return",
+                    "沪深300同期收益率",
+                    _only_one_client("EXP(SUM(benchmark_log_return)) - 1"),
+                    F_PCT,
+                    "客户有记录的交易日上沪深300的收益率",
+                ),
+                Metric(
+                    "relative_return",
+                    "相对收益",
+                    _only_one_client("EXP(SUM(log_return)) - EXP(SUM(benchmark_log_return))"),
+                    F_PCT,
+                    "区间收益率 − 沪深300同期收益率",
+                ),
+                Metric(
+                    "cumulative_return",
+                    "累计收益率",
+                    _only_one_client("MAX(cumulative_return)"),
+                    F_PCT,
+                    "自客户首个落地日",
+                ),
+                Metric(
+                    "benchmark_cumulative_return",
+                    "沪深300累计收益率",
+                    _only_one_client("MAX(benchmark_cumulative_return)"),
+                    F_PCT,
+                    "自客户首个落地日",
+                ),
+                Metric(
+                    "trapped_degree",
+                    "套牢程度",
+                    _ratio("SUM(trapped_market_value)", "SUM(market_value)"),
+                    F_PCT,
+                    "浮亏≥10%的持仓市值/证券市值",
+                ),
+                Metric(
+                    "deeply_trapped_degree",
+                    "深套程度",
+                    _ratio("SUM(deeply_trapped_market_value)", "SUM(market_value)"),
+                    F_PCT,
+                    "浮亏≥30%的持仓市值/证券市值",
+                ),
+                Metric("turnover_yuan", "成交金额(元)", _sum_yuan("turnover"), F_YI),
+                Metric("commission_yuan", "佣金(元)", _sum_yuan("commission"), F_YI),
+                Metric("stamp_duty_yuan", "印花税(元)", _sum_yuan("stamp_duty"), F_YI),
+                Metric("transfer_fee_yuan", "过户费(元)", _sum_yuan("transfer_fee"), F_YI),
+                Metric(
+                    "trading_costs_yuan",
+                    "交易费用(元)",
+                    _sum_yuan("trading_costs"),
+                    F_YI,
+                    "佣金+印花税+过户费",
+                ),
+                Metric("net_commission_yuan", "净佣金(元)", _sum_yuan("net_commission"), F_YI),
+                Metric(
+                    "contribution_rate",
+                    "贡献率",
+                    _only_one_client(_ratio("SUM(net_commission)", "SUM(branch_net_commission)")),
+                    F_PCT,
+                    "客户净佣金/所在营业部同期净佣金",
+                ),
+            ],
+        ),
+        Dataset(
+            key="bi_client_fills",
+            title="客户成交明细",
+            sql=f"""
+select f.business_date, f.branch_code, b.branch_name, b.region_name, f.client_id,
+       {label.format(alias="f")} as client_label, {CLIENT_BROKER_COLUMNS},
+       f.fill_id, cast(f.trade_time as varchar) as trade_time, f.security_code,
+       coalesce(s.security_name, f.security_code) as security_name,
+       coalesce(ch.channel_name_zh, '未知') as channel_name,
+       case f.side when 'B' then '买入' when 'S' then '卖出' else f.side end as side_name,
+       f.price, f.qty, f.amount, f.commission, f.stamp_duty, f.transfer_fee, f.trading_costs,
+       f.net_commission, f.realized_pnl
+from marts.fct_fills as f
+left join marts.dim_client as c on c.client_key = f.client_key
+left join marts.dim_branch as b on b.branch_key = f.branch_key
+left join marts.dim_security as s on s.security_key = f.security_key
+left join marts.dim_channel as ch on ch.channel_key = f.channel_key
+{_client_profile_join("f")}
+""",
+            verbose={
+                **CLIENT_VERBOSE,
+                "fill_id": "成交编号",
+                "trade_time": "成交时间",
+                "security_code": "证券代码",
+                "security_name": "证券简称",
+                "channel_name": "委托方式",
+                "side_name": "买卖",
+                "price": "成交价",
+                "qty": "成交数量",
+                "amount": "成交金额",
+                "commission": "佣金",
+                "stamp_duty": "印花税",
+                "transfer_fee": "过户费",
+                "realized_pnl": "已实现盈亏",
+            },
+            metrics=[
+                Metric("turnover_yuan", "成交金额(元)", _sum_yuan("amount"), F_YI),
+                Metric("fills", "成交笔数", "COUNT(*)", F_INT),
+                Metric(
+                    "realized_pnl_yuan",
+                    "已实现盈亏(元)",
+                    _sum_yuan("realized_pnl"),
+                    F_YI,
+                    "卖出成交:移动平均成本",
+                ),
+            ],
+        ),
+        Dataset(
+            key="bi_client_cash_flows",
+            title="客户资金流水",
+            sql=f"""
+select f.business_date, f.branch_code, b.branch_name, b.region_name, f.client_id,
+       {label.format(alias="f")} as client_label, {CLIENT_BROKER_COLUMNS},
+       f.cash_flow_key, cast(f.flow_time as varchar) as flow_time, f.flow_type_name_zh as flow_type_name,
+       f.inflow_amount, f.outflow_amount
+from marts.fct_cash_flows as f
+left join marts.dim_client as c on c.client_key = f.client_key
+left join marts.dim_branch as b on b.branch_key = f.branch_key
+{_client_profile_join("f")}
+""",
+            verbose={
+                **CLIENT_VERBOSE,
+                "cash_flow_key": "流水键",
+                "flow_time": "时间",
+                "flow_type_name": "业务类别",
+                "inflow_amount": "收入",
+                "outflow_amount": "支出",
+            },
+            metrics=[
+                Metric("inflow_yuan", "收入(元)", _sum_yuan("inflow_amount"), F_YI),
+                Metric("outflow_yuan", "支出(元)", _sum_yuan("outflow_amount"), F_YI),
+            ],
+        ),
+        Dataset(
+            key="bi_client_positions",
+            title="客户持仓明细",
+            sql=f"""
+select o.business_date, o.branch_code, b.branch_name, b.region_name, o.client_id,
+       {label.format(alias="o")} as client_label, {CLIENT_BROKER_COLUMNS},
+       o.security_key, coalesce(s.security_name, o.security_code) as security_name, o.qty, o.cost_amount,
+       o.market_value, o.unrealized_pnl, o.unrealized_return,
+       case when o.is_deeply_trapped then '深套' when o.is_trapped then '套牢' else '' end as trapped_flag
+from marts.fct_positions_daily as o
+left join marts.dim_client as c on c.client_key = o.client_key
+left join marts.dim_branch as b on b.branch_key = o.branch_key
+left join marts.dim_security as s on s.security_key = o.security_key
+{_client_profile_join("o")}
+""",
+            verbose={
+                **CLIENT_VERBOSE,
+                "security_key": "证券",
+                "security_name": "证券简称",
+                "qty": "持仓数量",
+                "cost_amount": "持仓成本",
+                "market_value": "市值",
+                "unrealized_pnl": "浮动盈亏",
+                "unrealized_return": "浮动收益率",
+                "trapped_flag": "套牢",
+            },
+            metrics=[Metric("market_value_yuan", "市值(元)", _sum_yuan("market_value"), F_YI)],
+        ),
+    ]
+
+
+# rankings with a selectable N: every (month, branch or broker, measure) ranked within the month, company
+# wide (rank_no 1 = highest, ties by key); the rankings dashboard's filters pick the entity, the measure
+# and the range of rank_no
+RANK_DATASET = Dataset(
+    key="bi_rank_monthly",
+    title="月度排名(营业部/经纪人)",
+    sql="""
+with monthly as (
+    select p.month_start_date, p.branch_code, b.branch_name, b.region_name, p.broker_key,
+           case when k.is_unassigned then '无归属·' || b.branch_name
+                else coalesce(k.broker_name, p.broker_key) end as broker_label,
+           p.net_commission, p.turnover, p.daily_average_aum, p.net_asset_inflow
+    from marts.agg_broker_performance_monthly as p
+    left join marts.dim_broker as k on k.broker_key = p.broker_key
+    left join marts.dim_branch as b on b.branch_key = p.branch_key
+),
+entities as (
+    select month_start_date, branch_code, branch_name, region_name, '经纪人' as entity_type,
+           broker_key as entity_key, broker_label as entity_name, net_commission, turnover, daily_average_aum,
+           net_asset_inflow
+    from monthly
+    union all
+    select month_start_date, branch_code, branch_name, region_name, '营业部', branch_code, branch_name,
+           sum(net_commission), sum(turnover), sum(daily_average_aum), sum(net_asset_inflow)
+    from monthly
+    group by month_start_date, branch_code, branch_name, region_name
+),
+measures as (
+    select *, '净佣金' as rank_measure, net_commission as rank_value from entities
+    union all
+    select *, '成交金额', turnover from entities
+    union all
+    select *, '日均资产', daily_average_aum from entities
+    union all
+    select *, '资产净流入', net_asset_inflow from entities
+)
+select month_start_date as business_date, branch_code, branch_name, region_name, entity_type, entity_key,
+       entity_name, rank_measure, rank_value,
+       row_number() over (
+           partition by month_start_date, entity_type, rank_measure order by rank_value desc, entity_key
+       ) as rank_no
+from measures
+""",
+    verbose={
+        "business_date": "月份(月初)",
+        "entity_type": "排名对象",
+        "entity_key": "代码",
+        "entity_name": "名称",
+        "rank_measure": "排名指标",
+        "rank_value": "指标值(元)",
+        "rank_no": "名次",
+    },
+    compare_suffix="较上月",
+    metrics=[Metric("rank_value_wan", "指标值(万元)", _sum_wan("rank_value"), F_WAN)],
+)
+DATASETS += [*_client_datasets(), RANK_DATASET]
 DATASET_BY_KEY = {d.key: d for d in DATASETS}
 
 # ---------------------------------------------------------------------------------------------------
@@ -789,6 +1212,161 @@ CHARTS: list[Chart] = [
         ["business_date", "branch_name", "file_name", "rule_id"],
     ),
 ]
+# 客户情况 (client-month dataset; trends by month)
+CM, CD = "bi_client_monthly", "bi_client_daily"
+CLIENT_COUNTS = ["clients", "new_clients", "closed_clients", "churned_clients", "active_clients",
+                 "effective_accounts", "inactive_clients"]  # fmt: skip
+CHARTS += [
+    Chart("cl_clients", "客户数(月)", "big_number", CM, ["clients"]),
+    Chart("cl_effective", "有效户(月末)", "big_number", CM, ["effective_accounts"]),
+    Chart("cl_active", "活跃客户(月)", "big_number", CM, ["active_clients"]),
+    Chart("cl_inactive", "不活跃客户(月末)", "big_number", CM, ["inactive_clients"]),
+    Chart("cl_new", "新开户", "big_number_total", CM, ["new_clients"]),
+    Chart("cl_closed", "销户", "big_number_total", CM, ["closed_clients"]),
+    Chart("cl_churned", "流失客户", "big_number_total", CM, ["churned_clients"]),
+    Chart("cl_custody_in", "转托管转入(笔)", "big_number_total", CM, ["custody_in"]),
+    Chart("cl_custody_out", "转托管转出(笔)", "big_number_total", CM, ["custody_out"]),
+    Chart("cl_flow_trend", "客户流动(按月)", "bar", CM, ["new_clients", "closed_clients", "churned_clients"]),
+    Chart("cl_activity_trend", "活跃度(按月)", "line", CM, CLIENT_COUNTS[4:]),
+    Chart("cl_custody_trend", "转托管转入/转出市值(按月)", "bar", CM, ["custody_in_wan", "custody_out_wan"]),
+    Chart(
+        "cl_tier_migration",
+        "客户分级迁移(上月→本月)",
+        "sankey",
+        CM,
+        ["client_months"],
+        ["from_tier", "to_tier"],
+        description="每客户每月计一次;区间跨多月时为客户·月",
+    ),
+    Chart("cl_by_region", "客户分布:分公司", "pie", CM, ["clients"], ["region_name"]),
+    Chart("cl_by_gender", "客户分布:性别", "pie", CM, ["clients"], ["gender_name"]),
+    Chart("cl_by_risk", "客户分布:风险等级", "pie", CM, ["clients"], ["risk_level"]),
+    Chart("cl_by_channel", "客户分布:委托方式偏好", "pie", CM, ["clients"], ["channel_name"]),
+    Chart("cl_by_tier", "客户分布:客户分级", "cat_bar", CM, ["clients"], ["tier_name"], tiebreak=True),
+    Chart("cl_by_age", "客户分布:年龄段", "cat_bar", CM, ["clients"], ["age_band"], tiebreak=True),
+    Chart("cl_by_tenure", "客户分布:开户年限", "cat_bar", CM, ["clients"], ["tenure_band"], tiebreak=True),
+    Chart("cl_by_city", "客户分布:城市 Top 15", "cat_bar", CM, ["clients"], ["city"], 15, tiebreak=True),
+    Chart(
+        "cl_branch_table",
+        "营业部客户情况",
+        "table",
+        CM,
+        CLIENT_COUNTS,
+        ["region_name", "branch_name"],
+        tiebreak=True,
+        description="区间内去重客户;新开户、销户、流失为区间合计",
+    ),
+    # 客户分析: one client (the dashboard's client filter is required)
+    Chart(
+        "ci_profile",
+        "客户概况",
+        "table",
+        CM,
+        ["avg_assets_yuan", "turnover_yuan", "net_commission_yuan"],
+        ["client_id", "client_name_masked", "gender_name", "birth_year", "city", "risk_level", "open_date",
+         "client_status_name", "branch_name"],  # fmt: skip
+        tiebreak=True,
+        height=20,
+    ),
+    Chart("ci_assets", "总资产(元)", "big_number", CD, ["total_assets_yuan"]),
+    Chart("ci_pnl_total", "区间盈亏(元)", "big_number_total", CD, ["pnl_yuan"]),
+    Chart("ci_realized", "已实现盈亏(元)", "big_number_total", "bi_client_fills", ["realized_pnl_yuan"]),
+    Chart("ci_contribution", "贡献率(占营业部净佣金)", "big_number_total", CD, ["contribution_rate"]),
+    Chart("ci_return", "区间收益率", "big_number_total", CD, ["period_return"]),
+    Chart("ci_benchmark", "沪深300同期收益率", "big_number_total", CD, ["benchmark_return"]),
+    Chart("ci_relative", "相对收益(对沪深300)", "big_number_total", CD, ["relative_return"]),
+    Chart(
+        "ci_monthly",
+        "月度画像:分级、服务经纪人、委托方式偏好",
+        "table",
+        CM,
+        ["avg_assets_yuan", "month_end_assets_yuan", "turnover_yuan", "net_commission_yuan", "pnl_yuan"],
+        ["business_date", "branch_name", "broker_label", "tier_name", "channel_name", "age_band",
+         "tenure_band"],  # fmt: skip
+        tiebreak=True,
+        height=40,
+    ),
+    Chart("ci_return_trend", "累计收益率与沪深300", "line", CD, ["cumulative_return",
+                                                              "benchmark_cumulative_return"]),  # fmt: skip
+    Chart("ci_assets_trend", "资金余额、证券市值与总资产", "line", CD, ["cash_yuan", "market_value_yuan",
+                                                                      "total_assets_yuan"]),  # fmt: skip
+    Chart("ci_cash_flow", "银证转入/转出", "bar", CD, ["transfer_in_yuan", "transfer_out_yuan"]),
+    Chart("ci_pnl", "每日盈亏", "bar", CD, ["pnl_yuan"]),
+    Chart("ci_trapped", "套牢程度", "line", CD, ["trapped_degree", "deeply_trapped_degree"]),
+    Chart(
+        "ci_costs",
+        "交易成本",
+        "table",
+        CD,
+        ["turnover_yuan", "commission_yuan", "stamp_duty_yuan", "transfer_fee_yuan", "trading_costs_yuan",
+         "net_commission_yuan"],  # fmt: skip
+    ),
+    Chart(
+        "ci_favourite",
+        "中意证券 Top 10(按成交金额)",
+        "cat_bar",
+        "bi_client_fills",
+        ["turnover_yuan"],
+        ["security_name"],
+        10,
+        tiebreak=True,
+    ),
+    Chart("ci_channel", "委托方式(成交笔数)", "pie", "bi_client_fills", ["fills"], ["channel_name"]),
+    Chart(
+        "ci_statement_balances",
+        "对帐单:每日资产",
+        "raw_table",
+        CD,
+        [],
+        ["business_date", "cash_balance", "market_value", "total_assets", "bank_transfer_in",
+         "bank_transfer_out", "net_asset_inflow", "dividend_amount", "interest_amount", "fee_amount",
+         "daily_pnl"],  # fmt: skip
+        order_by=[("business_date", False), ("branch_code", True), ("client_id", True)],
+    ),
+    Chart(
+        "ci_statement_fills",
+        "对帐单:成交",
+        "raw_table",
+        "bi_client_fills",
+        [],
+        ["business_date", "trade_time", "security_code", "security_name", "side_name", "price", "qty",
+         "amount", "commission", "stamp_duty", "transfer_fee", "realized_pnl", "channel_name"],  # fmt: skip
+        order_by=[("business_date", False), ("trade_time", False), ("fill_id", True)],
+    ),
+    Chart(
+        "ci_statement_flows",
+        "对帐单:资金流水",
+        "raw_table",
+        "bi_client_cash_flows",
+        [],
+        ["business_date", "flow_time", "flow_type_name", "inflow_amount", "outflow_amount"],
+        order_by=[("business_date", False), ("flow_time", False), ("cash_flow_key", True)],
+    ),
+    Chart(
+        "ci_holdings",
+        "对帐单:持仓",
+        "raw_table",
+        "bi_client_positions",
+        [],
+        ["business_date", "security_name", "qty", "cost_amount", "market_value", "unrealized_pnl",
+         "unrealized_return", "trapped_flag"],  # fmt: skip
+        row_limit=5000,
+        order_by=[("business_date", False), ("security_key", True), ("client_id", True),
+                  ("branch_code", True)],  # fmt: skip
+    ),
+    # 排行榜: Top N (the dashboard's 名次 filter), by month
+    Chart(
+        "rn_table",
+        "月度排名 Top N(按所选对象与指标)",
+        "table",
+        "bi_rank_monthly",
+        ["rank_value_wan"],
+        ["business_date", "entity_type", "rank_measure", "rank_no", "region_name", "branch_name",
+         "entity_name"],  # fmt: skip
+        tiebreak=True,
+        description="每月全公司排名;用「排名对象」「排名指标」「名次」筛选器选择 N",
+    ),
+]
 CHART_BY_KEY = {c.key: c for c in CHARTS}
 
 DASHBOARDS: list[Dashboard] = [
@@ -801,7 +1379,7 @@ DASHBOARDS: list[Dashboard] = [
             [("ov_assets_trend", 6), ("ov_trading_trend", 6)],
             [("ov_region_rank", 4), ("ov_branch_rank", 8)],
         ],
-        ["date", "region", "branch"],
+        ["date", "region", "branch", "timegrain"],
     ),
     Dashboard(
         "trading",
@@ -818,7 +1396,7 @@ DASHBOARDS: list[Dashboard] = [
             [("tr_channel_turnover", 4), ("tr_channel_orders", 4), ("tr_channel_table", 4)],
             [("tr_board", 6), ("tr_industry", 6)],
         ],
-        ["date", "region", "branch"],
+        ["date", "region", "branch", "timegrain"],
     ),
     Dashboard(
         "brokers",
@@ -828,7 +1406,7 @@ DASHBOARDS: list[Dashboard] = [
             [("bk_rank", 12)],
             [("bk_top_commission", 6), ("bk_aum_trend", 6)],
         ],
-        ["date", "region", "branch", "broker"],
+        ["date", "region", "branch", "broker", "timegrain"],
     ),
     Dashboard(
         "assets",
@@ -839,7 +1417,7 @@ DASHBOARDS: list[Dashboard] = [
             [("as_pnl_tier", 6), ("as_tier_table", 6)],
             [("as_trapped_board", 6), ("as_trapped_industry", 6)],
         ],
-        ["date", "region", "branch"],
+        ["date", "region", "branch", "timegrain"],
     ),
     Dashboard(
         "rankings",
@@ -861,9 +1439,10 @@ DASHBOARDS: list[Dashboard] = [
             [("rk_broker_table", 8), ("rk_broker_contribution", 4)],
             [("rk_channel_turnover", 6), ("rk_channel_table", 6)],
             [("rk_stock_turnover", 6), ("rk_stock_traders", 6)],
+            [("rn_table", 12)],
         ],
-        ["date", "region", "branch"],
-        description="营业部、经纪人、委托方式、热门股 Top 10(降序)",
+        ["date", "region", "branch", "rank_entity", "rank_measure", "rank_no"],
+        description="营业部、经纪人、委托方式、热门股 Top 10(降序);月度排名 Top N(名次筛选器选择 N)",
     ),
     Dashboard(
         "data-quality",
@@ -873,7 +1452,41 @@ DASHBOARDS: list[Dashboard] = [
             [("dq_packages_trend", 6), ("dq_by_rule", 6)],
             [("dq_by_branch_date", 6), ("dq_refused_table", 6)],
         ],
-        ["date", "region", "branch"],
+        ["date", "region", "branch", "timegrain"],
+    ),
+    Dashboard(
+        "clients",
+        "客户情况",
+        [
+            [("cl_clients", 3), ("cl_effective", 3), ("cl_active", 3), ("cl_inactive", 3)],
+            [("cl_new", 3), ("cl_closed", 2), ("cl_churned", 2), ("cl_custody_in", 2), ("cl_custody_out", 3)],
+            [("cl_flow_trend", 6), ("cl_activity_trend", 6)],
+            [("cl_tier_migration", 6), ("cl_custody_trend", 6)],
+            [("cl_by_region", 3), ("cl_by_gender", 3), ("cl_by_risk", 3), ("cl_by_channel", 3)],
+            [("cl_by_tier", 3), ("cl_by_age", 3), ("cl_by_tenure", 3), ("cl_by_city", 3)],
+            [("cl_branch_table", 12)],
+        ],
+        ["date", "region", "branch", "broker", "tier", "channel", "timegrain"],
+        description="客户流动、分布、活跃度与分级迁移(按月)",
+    ),
+    Dashboard(
+        "client",
+        "客户分析",
+        [
+            [("ci_profile", 12)],
+            [("ci_assets", 3), ("ci_pnl_total", 3), ("ci_realized", 3), ("ci_contribution", 3)],
+            [("ci_return", 4), ("ci_benchmark", 4), ("ci_relative", 4)],
+            [("ci_monthly", 12)],
+            [("ci_return_trend", 6), ("ci_assets_trend", 6)],
+            [("ci_cash_flow", 6), ("ci_pnl", 6)],
+            [("ci_trapped", 6), ("ci_costs", 6)],
+            [("ci_favourite", 6), ("ci_channel", 6)],
+            [("ci_statement_balances", 12)],
+            [("ci_statement_fills", 12)],
+            [("ci_statement_flows", 6), ("ci_holdings", 6)],
+        ],
+        ["date", "region", "branch", "client", "timegrain"],
+        description="单个客户 360°:概况、对帐单、资金进出、相对沪深300收益、盈亏、成本、套牢、贡献",
     ),
 ]
 
@@ -881,7 +1494,18 @@ FILTER_COLUMNS = {
     "region": ("分公司", "region_name"),
     "branch": ("营业部", "branch_name"),
     "broker": ("经纪人", "broker_name"),
+    "tier": ("客户分级", "tier_name"),
+    "channel": ("委托方式偏好", "channel_name"),
+    "client": ("客户(代码/姓名)", "client_label"),
+    "rank_entity": ("排名对象", "entity_type"),
+    "rank_measure": ("排名指标", "rank_measure"),
+    "rank_no": ("名次", "rank_no"),
 }
+# a select filter narrows its options to the first of these filters the dashboard has
+CASCADE = {"branch": ["region"], "broker": ["branch"], "client": ["broker", "branch"]}
+# single-choice filters that always hold a value (the charts wait for it): key -> default (None = first)
+REQUIRED = {"client": None, "rank_entity": "经纪人", "rank_measure": "净佣金"}
+RANK_DEFAULT = (1, 10)  # the 名次 range filter: top 10 until the viewer moves it
 
 # ---------------------------------------------------------------------------------------------------
 # Chart form data and query context
@@ -894,9 +1518,11 @@ VIZ = {
     "cat_bar": "echarts_timeseries_bar",
     "pie": "pie",
     "table": "table",
+    "raw_table": "table",
+    "sankey": "sankey_v2",
 }
 TIME_AXIS = {
-    "timeGrainSqla": "P1D",
+    "timeGrain": "P1D",
     "columnType": "BASE_AXIS",
     "sqlExpression": "business_date",
     "label": "business_date",
@@ -905,6 +1531,8 @@ TIME_AXIS = {
 
 
 def _format(chart: Chart) -> str:
+    if not chart.metrics:  # raw_table
+        return ",.2f"
     return DATASET_BY_KEY[chart.dataset].metric(chart.metrics[0]).d3format or ",.2f"
 
 
@@ -931,7 +1559,7 @@ def form_data(chart: Chart) -> dict:
             show_trend_line=True,
             start_y_axis_at_zero=False,
             compare_lag=1,
-            compare_suffix="较上一交易日",
+            compare_suffix=ds.compare_suffix,
             rolling_type="None",
             header_font_size=0.4,
             subheader_font_size=0.15,
@@ -1003,6 +1631,25 @@ def form_data(chart: Chart) -> dict:
             allow_rearrange_columns=False,
             column_config={m: {"d3NumberFormat": ds.metric(m).d3format} for m in chart.metrics},
         )
+    elif chart.viz == "raw_table":
+        fd.update(
+            query_mode="raw",
+            all_columns=chart.groupby,
+            order_by_cols=[json.dumps([column, asc]) for column, asc in chart.order_by],
+            row_limit=chart.row_limit,
+            server_page_length=10,
+            page_length=20,
+            table_timestamp_format="%Y-%m-%d",
+            allow_rearrange_columns=False,
+        )
+    elif chart.viz == "sankey":
+        fd.update(
+            source=chart.groupby[0],
+            target=chart.groupby[1],
+            metric=chart.metrics[0],
+            row_limit=chart.row_limit,
+            sort_by_metric=True,
+        )
     else:  # pragma: no cover
         raise ValueError(chart.viz)
     return fd
@@ -1015,13 +1662,19 @@ def query_object(chart: Chart) -> dict:
     if chart.viz in ("big_number", "line", "bar"):
         columns.append({**TIME_AXIS, "sqlExpression": ds.main_dttm, "label": ds.main_dttm})
     columns += list(chart.groupby)
+    raw = chart.viz == "raw_table"
     query = {
         "filters": [],
         "extras": {"having": "", "where": ""},
         "applied_time_extras": {},
         "columns": columns,
-        "metrics": list(chart.metrics),
-        "orderby": [[chart.metrics[0], not chart.order_desc]],
+        # a raw table has no metrics at all (an empty list would group by its columns)
+        "metrics": None if raw else list(chart.metrics),
+        "orderby": (
+            [[column, asc] for column, asc in chart.order_by]
+            if raw
+            else [[chart.metrics[0], not chart.order_desc]]
+        ),
         "annotation_layers": [],
         "row_limit": chart.row_limit,
         "series_limit": 0,
@@ -1036,6 +1689,8 @@ def query_object(chart: Chart) -> dict:
         query["orderby"] = [[ds.main_dttm, True]] if not chart.groupby else query["orderby"]
     elif chart.tiebreak:
         query["orderby"] += [[column, True] for column in chart.groupby]
+    if raw:
+        query["order_desc"] = False
     return query
 
 
@@ -1144,17 +1799,21 @@ def _filter_id(slug: str, name: str) -> str:
     return "NATIVE_FILTER-" + uid("filter", f"{slug}:{name}")[:12]
 
 
-def native_filters(dash: Dashboard) -> list[dict]:
-    charts = [CHART_BY_KEY[k] for row in dash.rows for k, _ in row]
-    target_ds = DATASET_BY_KEY[charts[0].dataset]
-    if "broker" in dash.filters:
-        target_ds = DATASET_BY_KEY[K]
+def _dashboard_charts(dash: Dashboard) -> list[Chart]:
+    """The dashboard's charts in layout order (their position chartId is the 1-based index)."""
+    return [CHART_BY_KEY[k] for row in dash.rows for k, _ in row]
+
+
+def native_filters(dash: Dashboard, columns: dict[str, set[str]]) -> list[dict]:
+    """The filter bar. A column filter targets the first dataset of the dashboard that has the column and
+    is scoped to the charts whose dataset has it (`columns`: dataset key -> its column names)."""
+    charts = _dashboard_charts(dash)
+    datasets = list(dict.fromkeys(c.dataset for c in charts))
+    ids = {name: _filter_id(dash.slug, name) for name in dash.filters}
     out = []
-    parent: str | None = None
     for name in dash.filters:
-        fid = _filter_id(dash.slug, name)
         base = {
-            "id": fid,
+            "id": ids[name],
             "description": "",
             "type": "NATIVE_FILTER",
             "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
@@ -1169,27 +1828,71 @@ def native_filters(dash: Dashboard) -> list[dict]:
                 targets=[{}],
                 controlValues={"enableEmptyFilter": False},
             )
+        elif name == "timegrain":
+            base.update(
+                name="时间粒度",
+                filterType="filter_timegrain",
+                targets=[{"datasetUuid": DATASET_BY_KEY[datasets[0]].uuid}],
+                controlValues={"enableEmptyFilter": False},
+            )
         else:
             label, column = FILTER_COLUMNS[name]
+            target = next(DATASET_BY_KEY[k] for k in datasets if column in columns[k])
             base.update(
                 name=label,
+                targets=[{"column": {"name": column}, "datasetUuid": target.uuid}],
+                scope={
+                    "rootPath": ["ROOT_ID"],
+                    "excluded": [
+                        i for i, chart in enumerate(charts, start=1) if column not in columns[chart.dataset]
+                    ],
+                },
+            )
+            if name == "rank_no":
+                low, high = RANK_DEFAULT
+                base.update(
+                    filterType="filter_range",
+                    controlValues={"enableEmptyFilter": False},
+                    defaultDataMask={
+                        "extraFormData": {
+                            "filters": [
+                                {"col": column, "op": ">=", "val": low},
+                                {"col": column, "op": "<=", "val": high},
+                            ]
+                        },
+                        "filterState": {"value": [low, high]},
+                        "ownState": {},
+                    },
+                )
+                out.append(base)
+                continue
+            required = name in REQUIRED
+            default = REQUIRED.get(name)
+            if default is not None:
+                base["defaultDataMask"] = {
+                    "extraFormData": {"filters": [{"col": column, "op": "IN", "val": [default]}]},
+                    "filterState": {"value": [default]},
+                    "ownState": {},
+                }
+            parent = next((ids[p] for p in CASCADE.get(name, []) if p in ids), None)
+            base.update(
                 filterType="filter_select",
-                targets=[{"column": {"name": column}, "datasetUuid": target_ds.uuid}],
                 controlValues={
-                    "enableEmptyFilter": False,
-                    "defaultToFirstItem": False,
-                    "multiSelect": True,
-                    "searchAllOptions": False,
+                    "enableEmptyFilter": required,
+                    "defaultToFirstItem": required and default is None,
+                    "multiSelect": not required,
+                    "searchAllOptions": name == "client",
                     "inverseSelection": False,
                 },
                 cascadeParentIds=[parent] if parent else [],
             )
-            parent = fid
+            if required and default is None:
+                base["requiredFirst"] = True  # the first value is applied on load, not left pending
         out.append(base)
     return out
 
 
-def dashboard_yaml(dash: Dashboard) -> dict:
+def dashboard_yaml(dash: Dashboard, columns: dict[str, set[str]]) -> dict:
     position: dict = {
         "DASHBOARD_VERSION_KEY": "v2",
         "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
@@ -1213,8 +1916,9 @@ def dashboard_yaml(dash: Dashboard) -> dict:
             chart_id = f"CHART-{key}"
             position[row_id]["children"].append(chart_id)
             height = 30 if chart.viz.startswith("big_number") else 60
-            if chart.viz == "table" and width == 12:
+            if chart.viz in ("table", "raw_table") and width == 12:
                 height = 80
+            height = chart.height or height
             position[chart_id] = {
                 "type": "CHART",
                 "id": chart_id,
@@ -1239,7 +1943,7 @@ def dashboard_yaml(dash: Dashboard) -> dict:
         "uuid": dash.uuid,
         "position": position,
         "metadata": {
-            "native_filter_configuration": native_filters(dash),
+            "native_filter_configuration": native_filters(dash, columns),
             "chart_configuration": {},
             "global_chart_configuration": {
                 "scope": {"rootPath": ["ROOT_ID"], "excluded": []},
@@ -1301,12 +2005,15 @@ def write_bundle(serving: Path, out: Path = ASSETS) -> None:
         {"version": VERSION, "type": "assets", "timestamp": "2024-01-01T00:00:00+00:00"},
     )
     dump(out / "databases" / f"{DATABASE_KEY}.yaml", database_yaml())
+    columns: dict[str, set[str]] = {}
     for ds in DATASETS:
-        dump(out / "datasets" / DATABASE_KEY / f"{ds.key}.yaml", dataset_yaml(ds, describe(serving, ds)))
+        described = describe(serving, ds)
+        columns[ds.key] = {name for name, _ in described}
+        dump(out / "datasets" / DATABASE_KEY / f"{ds.key}.yaml", dataset_yaml(ds, described))
     for chart in CHARTS:
         dump(out / "charts" / f"{_slug(chart.key)}.yaml", chart_yaml(chart))
     for dash in DASHBOARDS:
-        dump(out / "dashboards" / f"{_slug(dash.slug)}.yaml", dashboard_yaml(dash))
+        dump(out / "dashboards" / f"{_slug(dash.slug)}.yaml", dashboard_yaml(dash, columns))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ SUPERSET_PORT (8088), SUPERSET_WORKERS (2) and, outside the demo, SUPERSET_ADMIN
 
 Personas (roles are created on import; a person gets Gamma + one of them):
     高管 executive       every dashboard, every row
-    营业部负责人 head     overview, trading, brokers; rows of its own branch (username = its broker id)
-    经纪人 broker        the broker dashboard; rows of itself and the brokers under it (username = broker id)
+    营业部负责人 head     every dashboard but data quality; rows of its own branch (username = its broker id)
+    经纪人 broker        the broker, clients and client dashboards; rows of itself and the brokers under it
+                         (a client's rows belong to its primary servicing broker; username = broker id)
     分析师 analyst       every dashboard and SQL Lab, read-only (allow_dml off, DuckDB opened read-only)
 """
 
@@ -62,11 +63,15 @@ BROKER_RLS = (
     "level_4_broker_id, level_5_broker_id)"
 )
 ALL_DATASETS = [d.key for d in spec.DATASETS]
+CLIENT_DATASETS = [
+    "bi_client_monthly", "bi_client_daily", "bi_client_fills", "bi_client_cash_flows", "bi_client_positions",
+]
 HEAD_DATASETS = [
     "bi_branch_daily", "bi_broker_daily", "bi_trade_fills", "bi_trade_orders", "bi_assets_daily",
-    "bi_holdings_daily", "bi_broker_monthly", "bi_turnover_daily", "bi_security_daily",
+    "bi_holdings_daily", "bi_broker_monthly", "bi_turnover_daily", "bi_security_daily", "bi_rank_monthly",
+    *CLIENT_DATASETS,
 ]
-BROKER_DATASETS = ["bi_broker_daily"]
+BROKER_DATASETS = ["bi_broker_daily", *CLIENT_DATASETS]
 DASHBOARD_ROLES = {
     "overview": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "trading": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
@@ -74,6 +79,8 @@ DASHBOARD_ROLES = {
     "assets": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "rankings": [ROLE_EXEC, ROLE_HEAD, ROLE_ANALYST],
     "data-quality": [ROLE_EXEC, ROLE_ANALYST],
+    "clients": [ROLE_EXEC, ROLE_HEAD, ROLE_BROKER, ROLE_ANALYST],
+    "client": [ROLE_EXEC, ROLE_HEAD, ROLE_BROKER, ROLE_ANALYST],
 }
 
 
@@ -168,9 +175,11 @@ def _demo_users(serving: Path) -> list[tuple[str, str, list[str], str]]:
         ).fetchall()
         broker = (
             con.execute(
+                # the deepest broker of the first head's branch that is some client's primary broker
                 "select broker_id, broker_name from marts.dim_broker "
                 "where hierarchy_depth > 1 and branch_code = (select branch_code from marts.dim_broker "
-                "where broker_id = ?) order by hierarchy_depth desc, broker_id limit 1",
+                "where broker_id = ?) and broker_key in (select broker_key from "
+                "marts.fct_client_profile_monthly) order by hierarchy_depth desc, broker_id limit 1",
                 [heads[0][0]],
             ).fetchone()
             if heads

@@ -4,6 +4,11 @@ dbt writes `build.duckdb` (one read-write process); Superset, the digests and an
 `serving.duckdb` read-only. DuckDB allows either one writer or many readers on a file, never both, so
 the build is copied next to the serving file and renamed onto it: a reader sees the old warehouse
 or the new one, never a lock error or a half-written file.
+
+A build on Spark (dbt target spark, README "Scale-out on Spark") leaves Parquet tables instead:
+`publish_spark` copies its marts and reference tables into a new DuckDB file and swaps that in the
+same way, so the readers do not change with the engine. Spark writes no file for an empty table
+partitioned by business date (fct_custody_transfers before the first transfer): it is left out.
 """
 
 from __future__ import annotations
@@ -12,8 +17,14 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
+
 BUILD_FILE = "build.duckdb"
 SERVING_FILE = "serving.duckdb"
+SPARK_FOLDER = "spark"  # <warehouse>/spark: the Spark build (WAREHOUSE_SPARK_DIR, profiles.yml)
+# where the Spark build keeps each schema's tables, one folder of Parquet files per table
+# (dbt_project.yml: location_root of the models; the seeds are managed tables of the metastore)
+SPARK_SCHEMAS = {"marts": "marts", "reference": "managed/reference.db"}
 
 
 def publish(warehouse_dir: Path) -> Path:
@@ -21,9 +32,29 @@ def publish(warehouse_dir: Path) -> Path:
     build = warehouse_dir / BUILD_FILE
     if not build.exists():
         raise FileNotFoundError(f"no warehouse build at {build}: run the transform step first")
-    serving = warehouse_dir / SERVING_FILE
     staged = warehouse_dir / f".{SERVING_FILE}.publishing"
     shutil.copyfile(build, staged)
+    return _swap_in(staged, warehouse_dir / SERVING_FILE)
+
+
+def publish_spark(warehouse_dir: Path, spark_dir: Path) -> Path:
+    """Replace the serving file by the marts and reference tables of a Spark build; the serving path."""
+    if not (spark_dir / SPARK_SCHEMAS["marts"]).is_dir():
+        raise FileNotFoundError(f"no Spark build at {spark_dir}: run the transform step on Spark first")
+    staged = warehouse_dir / f".{SERVING_FILE}.publishing"
+    staged.unlink(missing_ok=True)
+    with duckdb.connect(str(staged)) as con:
+        for schema, folder in SPARK_SCHEMAS.items():
+            con.execute(f"create schema {schema}")
+            # an empty table partitioned by business date has no file to read its columns from
+            for table in sorted(p for p in (spark_dir / folder).iterdir() if any(p.rglob("*.parquet"))):
+                files = str(table / "**" / "*.parquet")
+                con.execute(f"create table {schema}.{table.name} as "
+                            "select * from read_parquet(?, hive_partitioning = true)", [files])
+    return _swap_in(staged, warehouse_dir / SERVING_FILE)
+
+
+def _swap_in(staged: Path, serving: Path) -> Path:
     with open(staged, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(staged, serving)

@@ -255,14 +255,14 @@ monthly_tiers as (
     select
         m.client_id,
         m.month_start_date,
-        cast(m.open_total_assets / nullif(m.open_day_count, 0) as decimal(38, 2)) as daily_average_assets,
+        {{ average('m.open_total_assets', 'm.open_day_count') }} as daily_average_assets,
         t.tier_code,
         t.tier_rank
     from monthly_assets as m
     left join tiers as t
         on m.open_day_count > 0
-        and m.open_total_assets / m.open_day_count >= t.min_daily_avg_assets
-        and (t.max_daily_avg_assets is null or m.open_total_assets / m.open_day_count < t.max_daily_avg_assets)
+        and m.open_total_assets >= t.min_daily_avg_assets * m.open_day_count
+        and (t.max_daily_avg_assets is null or m.open_total_assets < t.max_daily_avg_assets * m.open_day_count)
 
 ),
 
@@ -284,8 +284,8 @@ flagged as (
             ~ ' then w.open_date else w.first_landed_date end)',
             'w.business_date', 'day') }} as days_without_fill,
         closed.client_id is not null as is_closed,
-        cast(w.lookback_assets_sum / nullif(w.lookback_open_days, 0) as decimal(38, 2)) as lookback_daily_average_assets,
-        cast(w.month_to_date_assets_sum / nullif(w.month_to_date_open_days, 0) as decimal(38, 2))
+        {{ average('w.lookback_assets_sum', 'w.lookback_open_days') }} as lookback_daily_average_assets,
+        {{ average('w.month_to_date_assets_sum', 'w.month_to_date_open_days') }}
             as month_to_date_daily_average_assets,
         cast(w.lookback_net_asset_inflow as decimal(38, 2)) as lookback_net_asset_inflow,
         cast(-w.warning_net_asset_inflow as decimal(38, 2)) as warning_net_asset_outflow,

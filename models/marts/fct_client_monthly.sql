@@ -79,7 +79,7 @@ final as (
         coalesce(previous_month.tier_key, '-1') as previous_tier_key,
         m.open_day_count,
         m.open_total_assets,
-        cast(m.open_total_assets / nullif(m.open_day_count, 0) as decimal(38, 2)) as daily_average_assets,
+        {{ average('m.open_total_assets', 'm.open_day_count') }} as daily_average_assets,
         e.business_date as last_landed_date,
         e.total_assets as month_end_total_assets,
         e.is_effective_account as is_effective_at_month_end,
@@ -98,7 +98,7 @@ final as (
         m.pnl,
         m.fill_count,
         m.order_count,
-        {{ ratio('m.turnover', '2 * m.open_total_assets / nullif(m.open_day_count, 0)') }} as client_turnover_rate,
+        {{ ratio('m.turnover * m.open_day_count', '2 * m.open_total_assets') }} as client_turnover_rate,
         cast(m.log_return as double) as log_return,
         cast(1 as bigint) as client_count
     from monthly as m

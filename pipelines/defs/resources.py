@@ -1,11 +1,12 @@
 """Resources shared by every concern: where the data lives."""
 
 import dataclasses
+import os
 from pathlib import Path
 
 import dagster as dg
 
-from warehouse.publish import BUILD_FILE
+from warehouse.publish import BUILD_FILE, SPARK_FOLDER
 from warehouse.settings import Paths
 
 
@@ -17,6 +18,8 @@ class DataPaths(dg.ConfigurableResource):
     warehouse: str = str(Paths.from_env().warehouse)
     directory: str = str(Paths.from_env().directory)
     outbox: str = str(Paths.from_env().outbox)
+    # the Spark build's tables and metastore (dbt targets spark / spark_thrift): README "Scale-out on Spark"
+    spark: str = os.environ.get("WAREHOUSE_SPARK_DIR", str(Paths.from_env().warehouse / SPARK_FOLDER))
 
     @classmethod
     def of(cls, paths: Paths) -> "DataPaths":
@@ -40,9 +43,14 @@ class DataPaths(dg.ConfigurableResource):
     def warehouse_path(self) -> Path:
         return Path(self.warehouse)
 
+    @property
+    def spark_path(self) -> Path:
+        return Path(self.spark)
+
     def dbt_env(self) -> dict[str, str]:
-        """The variables profiles.yml and the lake source read."""
-        return {"WAREHOUSE_LAKE": self.lake, "WAREHOUSE_BUILD_DB": str(self.warehouse_path / BUILD_FILE)}
+        """The variables profiles.yml, dbt_project.yml and the lake source read."""
+        return {"WAREHOUSE_LAKE": self.lake, "WAREHOUSE_BUILD_DB": str(self.warehouse_path / BUILD_FILE),
+                "WAREHOUSE_SPARK_DIR": self.spark}
 
 
 defs = dg.Definitions(resources={"paths": DataPaths()})

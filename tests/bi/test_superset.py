@@ -67,6 +67,11 @@ INDEPENDENT = {
     "dq_packages": "select count(*) from staging.stg_lake__landed_packages",
     "dq_quarantined": "select sum(quarantined_rows) from staging.stg_lake__landed_packages",
     "dq_violations": "select count(*) from staging.stg_lake__dq_events",
+    # clients: custody transfers and openings from their own facts, realized P&L from the fills
+    "cl_custody_in": "select count(*) from marts.fct_custody_transfers where direction = 'I'",
+    "cl_custody_out": "select count(*) from marts.fct_custody_transfers where direction = 'O'",
+    "cl_new": "select count(*) from marts.fct_client_events where event_type = 'opened'",
+    "ci_realized": "select sum(realized_pnl) from marts.fct_fills",
 }
 
 # whole results recomputed from other marts (the cubes add back up to agg_branch_daily), compared as sets
@@ -99,6 +104,24 @@ INDEPENDENT_ROWS = {
         "sum(f.amount) as amount, count(*) as fills from marts.fct_fills as f "
         "left join marts.dim_security as s on s.security_key = f.security_key group by all) "
         "group by all order by 3 desc, 1, 2 limit 10"
+    ),
+}
+# the clients dashboard against the client flow and tier migration cubes (models/marts/cubes)
+INDEPENDENT_ROWS |= {
+    "cl_flow_trend": (
+        "select month_start_date, sum(opened_count), sum(closed_count), sum(churned_count) "
+        "from marts.agg_client_flow_monthly group by 1"
+    ),
+    "cl_active": "select month_start_date, sum(active_count) from marts.agg_client_flow_monthly group by 1",
+    "cl_effective": (
+        "select month_start_date, sum(effective_account_count) from marts.agg_client_flow_monthly group by 1"
+    ),
+    "cl_clients": "select month_start_date, sum(client_count) from marts.agg_client_flow_monthly group by 1",
+    "cl_tier_migration": (
+        "select '上月·' || coalesce(f.tier_name_zh, '未知'), '本月·' || coalesce(t.tier_name_zh, '未知'), "
+        "sum(m.client_count) from marts.agg_tier_migration_monthly as m "
+        "left join reference.client_tiers as f on f.tier_code = m.from_tier_key "
+        "left join reference.client_tiers as t on t.tier_code = m.to_tier_key group by 1, 2"
     ),
 }
 # file_rows / violations of the landed packages, summed from the lake's lists in staging
@@ -135,29 +158,33 @@ def _sorted(rows: list[tuple]) -> list[tuple]:
 
 
 def expected_rows(
-    serving: Path, chart: dict, user: str, rls: str | None = None
+    serving: Path, chart: dict, user: str, rls: str | None = None, where: str | None = None
 ) -> tuple[list[str], list[tuple]]:
+    """The chart's rows computed by DuckDB; `where`: the SQL of filters the chart is posted with."""
     dataset = DATASETS[chart["dataset_uuid"]]
     query = json.loads(chart["query_context"])["queries"][0]
     metrics = {m["metric_name"]: m["expression"] for m in dataset["metrics"]}
     select, group, labels = [], [], []
     for column in query["columns"]:
         if isinstance(column, dict):
-            assert column.get("timeGrainSqla") == "P1D", column
+            assert column.get("timeGrain") == "P1D", column
             expr, label = f"date_trunc('day', {column['sqlExpression']})", column["label"]
         else:
             expr, label = f'"{column}"', column
         select.append(f'{expr} AS "{label}"')
         group.append(expr)
         labels.append(label)
-    for metric in query["metrics"]:
+    # a raw table (query_mode raw) has metrics None: its rows as they are, not grouped
+    for metric in query["metrics"] or []:
         select.append(f'{metrics[metric]} AS "{metric}"')
         labels.append(metric)
     sql = dataset["sql"].replace("{{ current_username() }}", user)
     text = f"SELECT {', '.join(select)} FROM ({sql}) AS virtual_table"
-    if rls:
-        text += f" WHERE ({rls.format(user=user)})"
-    if group:
+    conditions = [f"({rls.format(user=user)})"] if rls else []
+    conditions += [f"({where})"] if where else []
+    if conditions:
+        text += f" WHERE {' AND '.join(conditions)}"
+    if group and query["metrics"]:
         text += f" GROUP BY {', '.join(group)}"
     order = []
     for col, asc in query["orderby"]:
@@ -171,8 +198,12 @@ def expected_rows(
     return labels, [tuple(_norm(v) for v in row) for row in rows]
 
 
-def chart_data(session, url: str, chart: dict, dataset_id: int) -> tuple[list[str], list[tuple]]:
+def chart_data(
+    session, url: str, chart: dict, dataset_id: int, filters: list[dict] | None = None
+) -> tuple[list[str], list[tuple]]:
+    """The chart's data from Superset; `filters`: what a dashboard's native filters add to the query."""
     context = json.loads(chart["query_context"])
+    context["queries"][0]["filters"] = filters or []
     context["datasource"] = {"id": dataset_id, "type": "table"}
     context["form_data"]["datasource"] = f"{dataset_id}__table"
     resp = session.post(f"{url}/api/v1/chart/data", json=context, timeout=120)
@@ -180,8 +211,11 @@ def chart_data(session, url: str, chart: dict, dataset_id: int) -> tuple[list[st
     result = resp.json()["result"][0]
     assert not result.get("error"), result.get("error")
     query = context["queries"][0]
-    labels = [c["label"] if isinstance(c, dict) else c for c in query["columns"]] + list(query["metrics"])
-    temporal = {c["label"] for c in query["columns"] if isinstance(c, dict)}
+    columns = [c["label"] if isinstance(c, dict) else c for c in query["columns"]]
+    labels = columns + list(query["metrics"] or [])
+    # the time axis and the dataset's date columns come back as epoch milliseconds
+    dates = {c["column_name"] for c in DATASETS[chart["dataset_uuid"]]["columns"] if c["is_dttm"]}
+    temporal = {c["label"] for c in query["columns"] if isinstance(c, dict)} | dates
     rows = [tuple(_norm_api(r[label], label, temporal) for label in labels) for r in result["data"]]
     return labels, rows
 
@@ -232,6 +266,7 @@ def _users(serving: Path) -> dict[str, list[str]]:
         ).fetchall()
         broker = con.execute(
             "select broker_id from marts.dim_broker where hierarchy_depth > 1 and branch_code = ? "
+            "and broker_key in (select broker_key from marts.fct_client_profile_monthly) "
             "order by hierarchy_depth desc, broker_id limit 1",
             [heads[0][1]],
         ).fetchone()
@@ -485,6 +520,7 @@ def test_dashboards_render_in_chromium(superset):
 
 
 RANKINGS = [k for k in CHARTS if k.startswith("rk_")]
+TOP_N = [k for k in CHARTS if k.startswith("rn_")]  # N chosen with the dashboard's 名次 filter
 
 
 def test_rankings_dashboard_is_top_10_descending():
@@ -495,7 +531,7 @@ def test_rankings_dashboard_is_top_10_descending():
         for v in dash["position"].values()
         if isinstance(v, dict) and v.get("type") == "CHART"
     }
-    assert RANKINGS and in_dash == {CHARTS[k]["uuid"] for k in RANKINGS}
+    assert RANKINGS and TOP_N and in_dash == {CHARTS[k]["uuid"] for k in RANKINGS + TOP_N}
     tables = {d["table_name"]: d["sql"] for d in DATASETS.values()}
     assert "marts.agg_broker_performance_monthly" in tables["bi_broker_monthly"]
     assert "marts.agg_turnover_daily" in tables["bi_turnover_daily"]

@@ -185,7 +185,7 @@ final as (
         k.broker_key as attributed_broker_key,
         coalesce(s.month_end_aum, 0) as month_end_aum,
         coalesce(s.month_end_market_value, 0) as month_end_market_value,
-        cast(coalesce(s.total_assets_day_sum, 0) / nullif(bm.landed_day_count, 0) as decimal(38, 2))
+        {{ average('coalesce(s.total_assets_day_sum, 0)', 'bm.landed_day_count') }}
             as daily_average_aum,
         coalesce(s.turnover, 0) as turnover,
         coalesce(s.commission, 0) as commission,

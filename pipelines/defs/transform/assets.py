@@ -3,6 +3,10 @@
 dbt tests run with `dbt build` and appear as asset checks. The lake's tables are the dbt sources
 (`lake/<table>`, declared in landing/lake_tables.py); `build_after_landing` runs the build and the
 publish step after each landing run.
+
+The engine is the dbt target of profiles.yml: `duckdb` (default), `spark` (pyspark in the dbt
+process) or `spark_thrift` (a Spark Thrift server), chosen by WAREHOUSE_DBT_TARGET or per run by the
+`dbt` resource's config (launchpad: resources: {dbt: {config: {target: spark}}}).
 """
 
 import os
@@ -23,6 +27,11 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")  # the project's own, 
 dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT, target=DBT_TARGET)
 dbt = DbtCliResource(project_dir=dbt_project, profiles_dir=str(PROJECT_ROOT), target=DBT_TARGET,
                      dbt_executable=DBT_EXECUTABLE)
+
+
+def runs_on_spark(resource: DbtCliResource) -> bool:
+    """The dbt resource builds on Spark (target spark or spark_thrift) rather than DuckDB."""
+    return (resource.target or DBT_TARGET).startswith("spark")
 
 
 def _manifest_is_stale() -> bool:

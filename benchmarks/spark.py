@@ -1,0 +1,86 @@
+"""Benchmark: the warehouse built by dbt on DuckDB and on Spark from the same lake (default: tiny).
+
+    python benchmarks/spark.py [--preset tiny --preset demo] [--workdir /tmp/brokerage-bench]
+
+The preset's inbox is generated and landed once into <workdir>/<preset>/lake (both reused when present,
+e.g. after benchmarks/landing.py). Each engine then builds that lake from scratch, one child process
+per dbt command: `dbt seed`, then `dbt run` (the models; no data tests). Spark is the `spark` target of
+profiles.yml (pyspark local[*] inside the dbt process, a new Hive metastore and table folder), so
+each of its commands includes starting Spark; `spark start` is that start alone. Prints a table.
+Not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from landing import GENERATE, LAND, run_child
+from report import print_table
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DBT = Path(sys.executable).with_name("dbt")
+SPARK_START = """
+from pyspark.sql import SparkSession
+SparkSession.builder.master("local[*]").config("spark.ui.enabled", "false").getOrCreate().stop()
+"""
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, cwd=PROJECT_DIR, env={**os.environ, **env}, check=True)
+    return time.perf_counter() - started
+
+
+def build(target: str, lake: Path, work: Path) -> dict[str, float]:
+    """`dbt seed` and `dbt run` of the target into a fresh <work>/<target>: seconds of each."""
+    out = work / target
+    shutil.rmtree(out, ignore_errors=True)
+    env = {"WAREHOUSE_LAKE": str(lake), "WAREHOUSE_BUILD_DB": str(out / "build.duckdb"),
+           "WAREHOUSE_SPARK_DIR": str(out / "spark"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    common = ["--target", target, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+              "--target-path", str(out / "target"), "--log-path", str(out / "logs"), "--quiet"]
+    out.mkdir(parents=True)
+    return {command: timed([str(DBT), command, *common], env) for command in ("seed", "run")}
+
+
+def bench(preset: str, workdir: Path) -> dict[str, str]:
+    root = workdir / preset
+    if not (root / "inbox").is_dir():
+        run_child(GENERATE, preset, str(root))
+    run_child(LAND, str(root))  # lands only what is pending
+    lake = root / "lake"
+    work = root / "spark-bench"
+    duck = build("duckdb", lake, work)
+    spark = build("spark", lake, work)
+    start = timed([sys.executable, "-c", SPARK_START], {})
+    days = len(list((lake / "landed_packages").glob("business_date=*")))
+    return {
+        "preset": preset,
+        "days landed": f"{days}",
+        "lake MB": f"{sum(f.stat().st_size for f in lake.rglob('*.parquet')) / 1e6:,.0f}",
+        "DuckDB: dbt seed (s)": f"{duck['seed']:,.1f}",
+        "DuckDB: dbt run (s)": f"{duck['run']:,.1f}",
+        "Spark: dbt seed (s)": f"{spark['seed']:,.1f}",
+        "Spark: dbt run (s)": f"{spark['run']:,.1f}",
+        "Spark: start alone (s)": f"{start:,.1f}",
+        "dbt run, Spark / DuckDB": f"{spark['run'] / duck['run']:,.1f}x",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", action="append", help="preset to measure (repeatable); default tiny")
+    parser.add_argument("--workdir", default=os.environ.get("BENCH_DIR", "/tmp/brokerage-bench"))
+    args = parser.parse_args()
+    print_table([bench(preset, Path(args.workdir)) for preset in args.preset or ["tiny"]])
+
+
+if __name__ == "__main__":
+    main()
