@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
+from dbt_child import run_dbt
 from landing import LAND, run_child
 from report import print_table
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DBT = Path(sys.executable).with_name("dbt")
 
 GENERATE = """
 import json, sys
@@ -66,20 +62,6 @@ print(json.dumps({"date": str(report.business_date), "outcomes": dict(report.cou
 """
 
 
-def dbt(command: str, root: Path) -> None:
-    env = {
-        **os.environ,
-        "WAREHOUSE_LAKE": str(root / "lake"),
-        "WAREHOUSE_BUILD_DB": str(root / "warehouse" / "build.duckdb"),
-        "WAREHOUSE_DUCKDB_TEMP": str(root / "dbt" / "tmp"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    args = [str(DBT), command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-            "--target-path", str(root / "dbt" / "target"), "--log-path", str(root / "dbt" / "logs"),
-            "--quiet"]
-    subprocess.run(args, cwd=PROJECT_DIR, env=env, check=True)
-
-
 def prepare(preset: str, days: int, workdir: Path) -> Path:
     """The preset's first `days` days generated, landed, built and published (steps already done are
     skipped); prints how long each step took."""
@@ -93,8 +75,9 @@ def prepare(preset: str, days: int, workdir: Path) -> Path:
         print(f"landed {land['rows']:,} rows in {land['seconds']:,.0f} s", file=sys.stderr)
         (root / "warehouse").mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        dbt("seed", root)
-        dbt("run", root)
+        database = root / "warehouse" / "build.duckdb"
+        run_dbt(["seed"], root / "lake", database, root / "dbt")
+        run_dbt(["run"], root / "lake", database, root / "dbt")
         run_child(PUBLISH, str(root / "warehouse"))
         print(f"built and published in {time.perf_counter() - started:,.0f} s", file=sys.stderr)
     return root

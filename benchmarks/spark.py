@@ -20,33 +20,31 @@ import sys
 import time
 from pathlib import Path
 
+from dbt_child import run_dbt
 from landing import GENERATE, LAND, run_child
 from report import print_table
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DBT = Path(sys.executable).with_name("dbt")
 SPARK_START = """
 from pyspark.sql import SparkSession
 SparkSession.builder.master("local[*]").config("spark.ui.enabled", "false").getOrCreate().stop()
 """
 
 
-def timed(args: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(args, cwd=PROJECT_DIR, env={**os.environ, **env}, check=True)
-    return time.perf_counter() - started
-
-
 def build(target: str, lake: Path, work: Path) -> dict[str, float]:
     """`dbt seed` and `dbt run` of the target into a fresh <work>/<target>: seconds of each."""
     out = work / target
     shutil.rmtree(out, ignore_errors=True)
-    env = {"WAREHOUSE_LAKE": str(lake), "WAREHOUSE_BUILD_DB": str(out / "build.duckdb"),
-           "WAREHOUSE_SPARK_DIR": str(out / "spark"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    common = ["--target", target, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-              "--target-path", str(out / "target"), "--log-path", str(out / "logs"), "--quiet"]
     out.mkdir(parents=True)
-    return {command: timed([str(DBT), command, *common], env) for command in ("seed", "run")}
+    return {
+        command: run_dbt([command], lake, out / "build.duckdb", out, target)["seconds"]
+        for command in ("seed", "run")
+    }
+
+
+def spark_start() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", SPARK_START], check=True)
+    return time.perf_counter() - started
 
 
 def bench(preset: str, workdir: Path) -> dict[str, str]:
@@ -58,7 +56,7 @@ def bench(preset: str, workdir: Path) -> dict[str, str]:
     work = root / "spark-bench"
     duck = build("duckdb", lake, work)
     spark = build("spark", lake, work)
-    start = timed([sys.executable, "-c", SPARK_START], {})
+    start = spark_start()
     days = len(list((lake / "landed_packages").glob("business_date=*")))
     return {
         "preset": preset,

@@ -27,16 +27,12 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
+from dbt_child import run_dbt
 from landing import GENERATE, LAND, run_child
 from report import print_table
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DBT = Path(sys.executable).with_name("dbt")
 
 def landed_days(lake: Path) -> list[str]:
     return sorted(p.name.split("=", 1)[1] for p in (lake / "landed_packages").glob("business_date=*"))
@@ -49,26 +45,6 @@ def link_days(source: Path, target: Path, days: list[str]) -> None:
             folder = table / f"business_date={day}"
             if folder.is_dir() and not (target / table.name / folder.name).exists():
                 shutil.copytree(folder, target / table.name / folder.name, copy_function=os.link)
-
-
-def dbt(command: list[str], lake: Path, database: Path, work: Path) -> dict[str, float]:
-    """Run one dbt command in a child process: wall seconds and the child's peak RSS."""
-    env = {
-        **os.environ,
-        "WAREHOUSE_LAKE": str(lake),
-        "WAREHOUSE_BUILD_DB": str(database),
-        "WAREHOUSE_DUCKDB_TEMP": str(work / "tmp"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    args = [str(DBT), *command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--quiet"]
-    started = time.perf_counter()
-    child = subprocess.Popen(args, cwd=PROJECT_DIR, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"dbt {' '.join(command)} failed (lake {lake}, database {database})")
-    return {"seconds": seconds, "max_rss_mb": usage.ru_maxrss / 1024}
 
 
 def first_of_month_from(days: list[str], index: int) -> int:
@@ -106,21 +82,21 @@ def bench(preset: str, workdir: Path, fresh: bool) -> tuple[dict[str, str], list
     slowest: dict[str, list[tuple[str, float]]] = {}
 
     link_days(root / "lake", lake, days[:one])
-    dbt(["seed"], lake, staged, work)
-    results["full 1x"] = dbt(["run"], lake, staged, work)
+    run_dbt(["seed"], lake, staged, work)
+    results["full 1x"] = run_dbt(["run"], lake, staged, work)
     for label, index in (("1x", one), ("2x", two)):
         if index > one:
             link_days(root / "lake", lake, days[one + 1:index])
-            results["catch-up"] = dbt(["run"], lake, staged, work)
+            results["catch-up"] = run_dbt(["run"], lake, staged, work)
         link_days(root / "lake", lake, days[index:index + 1])
-        results[f"day on {label}"] = dbt(["run"], lake, staged, work)
+        results[f"day on {label}"] = run_dbt(["run"], lake, staged, work)
         slowest[label] = slowest_models(work, f"day-on-{label}")
-        results[f"day on {label} tests"] = dbt(["test"], lake, staged, work)
+        results[f"day on {label} tests"] = run_dbt(["test"], lake, staged, work)
 
     link_days(root / "lake", lake, days[two + 1:])
     full = work / "full.duckdb"
-    dbt(["seed"], lake, full, work)
-    results["full all"] = dbt(["build"], lake, full, work)
+    run_dbt(["seed"], lake, full, work)
+    results["full all"] = run_dbt(["build"], lake, full, work)
     (work / "results.json").write_text(json.dumps(results, indent=2))
 
     r = results

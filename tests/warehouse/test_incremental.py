@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pytest
-from conftest import PROJECT_DIR, run_dbt
+from conftest import run_dbt_on
 
 SCHEMAS = ("marts", "intermediate")
 
@@ -30,17 +29,10 @@ def _land_until(inbox: Path, lake: Path, last_day: date) -> None:
             assert result.outcome == "landed", (package.path, result.reason)
 
 
-def _build(
-    database: Path, lake: Path, work: Path, monkeypatch: pytest.MonkeyPatch, command: str = "run", *extra: str
-) -> None:
-    monkeypatch.setenv("WAREHOUSE_LAKE", str(lake))
-    monkeypatch.setenv("WAREHOUSE_BUILD_DB", str(database))
-    monkeypatch.setenv("WAREHOUSE_DUCKDB_TEMP", str(work / "tmp"))
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    monkeypatch.chdir(PROJECT_DIR)
+def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> None:
     if not database.exists():
-        run_dbt(["seed"], work)
-    run_dbt([command, *extra], work)
+        run_dbt_on(lake, database, ["seed"])
+    run_dbt_on(lake, database, [command, *extra])
 
 
 def _differences(incremental: Path, full: Path) -> list[str]:
@@ -84,7 +76,7 @@ def _differences(incremental: Path, full: Path) -> list[str]:
         inc.close()
 
 
-def test_incremental_builds_equal_full_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     from warehouse.landing import find_packages
     from warehouse.synthetic import PRESETS, generate
 
@@ -95,20 +87,19 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path, monkeypatch: pyte
     days = sorted({ref.business_date for ref in find_packages(inbox)})
     assert len(days) >= 5 and days[0].month < days[-2].month
     lake = tmp_path / "lake"
-    work = tmp_path / "work"
     incremental = tmp_path / "incremental.duckdb"
 
     _land_until(inbox, lake, days[-3])
-    _build(incremental, lake, work, monkeypatch)
+    _build(incremental, lake)
     _land_until(inbox, lake, days[-2])
-    _build(incremental, lake, work, monkeypatch)
+    _build(incremental, lake)
     _land_until(inbox, lake, days[-1])
-    _build(incremental, lake, work, monkeypatch, "build")  # the data tests hold on the incremental build too
+    _build(incremental, lake, "build")  # the data tests hold on the incremental build too
     # a branch-day of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
     rebuild = f"{{rebuild_from: '{days[-2].isoformat()}'}}"
-    _build(incremental, lake, work, monkeypatch, "run", "--vars", rebuild)
+    _build(incremental, lake, "run", "--vars", rebuild)
 
     full = tmp_path / "full.duckdb"
-    _build(full, lake, work, monkeypatch)
+    _build(full, lake)
 
     assert _differences(incremental, full) == []
