@@ -11,14 +11,12 @@
 --   transfers   custody transfers first (they are processed before the session), by transfer_id:
 --               in adds its cost_amount, out removes its cost_amount (the share it carried away);
 --   fills       then by trade_time, ties by trade_id: a buy (and an IPO allotment) adds
---               amount + fees; a sell removes round(cost x sold_qty / qty_before, 2);
+--               amount + fees; a sell removes round(cost x sold_qty / qty_before, 2), half away
+--               from zero, exactly (no binary float: a cost of 246,913,578.23 halved is .12);
 --   realized P&L of a sell = (amount - fees) - cost removed.
--- The replay is sequential (each sell's rounding depends on the previous ones), so it is a recursive
--- CTE over the step number: step 1 of every group in the anchor (exact for the common
--- one-event group), one more step per iteration for groups with several events. WITH RECURSIVE is
--- ANSI SQL (DuckDB, Postgres, Snowflake, BigQuery, Databricks SQL); Spark SQL has it from 4.1 (the
--- spark targets of profiles.yml lift its level and row limits and turn off dynamic partition pruning,
--- which Spark 4.3 fails on here), so the same model runs on both engines.
+-- The replay is sequential (each sell's rounding depends on the previous ones): macros/cost_replay.sql
+-- runs it as a recursive CTE over the step number (WITH RECURSIVE is ANSI SQL) and, on Spark, where
+-- each level of a recursion is a job of its own, as one fold per client-security-day.
 with recursive
 
 calendar as (
@@ -145,73 +143,7 @@ starts as (
 
 steps as (
 
-    -- anchor: the first event of every group
-    select
-        e.business_date,
-        e.client_id,
-        e.market,
-        e.security_code,
-        e.step_no,
-        s.start_qty as qty_before,
-        s.start_cost as cost_before,
-        cast(
-            case
-                when e.fixed_cost_removed is not null then e.fixed_cost_removed
-                when e.side = 'S' then
-                    {{ round_half_away('s.start_cost * e.qty / nullif(s.start_qty, 0)', 2) }}
-                else 0
-            end
-            as decimal(38, 2)
-        ) as cost_removed,
-        e.cost_added
-    from numbered as e
-    inner join starts as s
-        on s.business_date = e.business_date
-        and s.client_id = e.client_id
-        and s.market = e.market
-        and s.security_code = e.security_code
-    where e.step_no = 1
-
-    union all
-
-    -- one more event per group and iteration, from the state after the previous one
-    select
-        e.business_date,
-        e.client_id,
-        e.market,
-        e.security_code,
-        e.step_no,
-        cast(
-            prev.qty_before + case when prev_event.side in ('B', 'I') then prev_event.qty else -prev_event.qty end
-            as bigint
-        ) as qty_before,
-        cast(prev.cost_before + prev.cost_added - prev.cost_removed as decimal(38, 2)) as cost_before,
-        cast(
-            case
-                when e.fixed_cost_removed is not null then e.fixed_cost_removed
-                when e.side = 'S' then
-                    {{ round_half_away(
-                        '(prev.cost_before + prev.cost_added - prev.cost_removed) * e.qty'
-                        ~ ' / nullif(prev.qty_before + case when prev_event.side in (\'B\', \'I\')'
-                        ~ ' then prev_event.qty else -prev_event.qty end, 0)', 2) }}
-                else 0
-            end
-            as decimal(38, 2)
-        ) as cost_removed,
-        e.cost_added
-    from steps as prev
-    inner join numbered as prev_event
-        on prev_event.business_date = prev.business_date
-        and prev_event.client_id = prev.client_id
-        and prev_event.market = prev.market
-        and prev_event.security_code = prev.security_code
-        and prev_event.step_no = prev.step_no
-    inner join numbered as e
-        on e.business_date = prev.business_date
-        and e.client_id = prev.client_id
-        and e.market = prev.market
-        and e.security_code = prev.security_code
-        and e.step_no = prev.step_no + 1
+    {{ cost_replay_steps('numbered', 'starts', 'steps') }}
 
 ),
 
