@@ -47,8 +47,10 @@ def build_on_both_engines(inbox: Path, work: Path) -> EngineBuilds:
         env.setenv("WAREHOUSE_SPARK_CATALOG", "in-memory")
         env.setenv("WAREHOUSE_SPARK_SHUFFLE_PARTITIONS", "1")
         # a short-lived JVM on small data: the quick JIT tier only (about 40 % less CPU than the default)
-        env.setenv("WAREHOUSE_SPARK_JAVA_OPTIONS",
-                   "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=512m -XX:+UseSerialGC")
+        env.setenv(
+            "WAREHOUSE_SPARK_JAVA_OPTIONS",
+            "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=512m -XX:+UseSerialGC",
+        )
         spark = ["--target", "spark", "--threads", "4"]
         run_dbt(["seed", *spark, "--full-refresh"], work)
         run_dbt(["run", *spark, "--full-refresh"], work)

@@ -20,9 +20,14 @@ def test_duckdb_by_default_spark_by_target() -> None:
 
 
 def test_dbt_gets_the_spark_folder(tmp_path: Path) -> None:
-    paths = DataPaths(inbox=str(tmp_path / "inbox"), lake=str(tmp_path / "lake"),
-                      warehouse=str(tmp_path / "warehouse"), directory=str(tmp_path / "directory"),
-                      outbox=str(tmp_path / "outbox"), spark=str(tmp_path / "warehouse" / "spark"))
+    paths = DataPaths(
+        inbox=str(tmp_path / "inbox"),
+        lake=str(tmp_path / "lake"),
+        warehouse=str(tmp_path / "warehouse"),
+        directory=str(tmp_path / "directory"),
+        outbox=str(tmp_path / "outbox"),
+        spark=str(tmp_path / "warehouse" / "spark"),
+    )
     assert paths.dbt_env() == {
         "WAREHOUSE_LAKE": str(tmp_path / "lake"),
         "WAREHOUSE_BUILD_DB": str(tmp_path / "warehouse" / "build.duckdb"),

@@ -17,7 +17,10 @@ from tests.spark.engines import MARTS, EngineBuilds
 # no move of 7 % or more in a held security
 EMPTY_ON_TINY = ["fct_digest_data_quality", "fct_dq_events", "fct_refused_packages"]
 EMPTY_ON_CASES = [
-    "fct_broker_market_notices", "fct_custody_transfers", "fct_digest_data_quality", "fct_dq_events",
+    "fct_broker_market_notices",
+    "fct_custody_transfers",
+    "fct_digest_data_quality",
+    "fct_dq_events",
     "fct_refused_packages",
 ]
 SAME = {"types": {}, "extra_spark_columns": [], "only_duckdb": 0, "only_spark": 0}
@@ -52,8 +55,9 @@ def _differences(builds: EngineBuilds, mart: str) -> dict[str, object]:
             return con.sql(f"select count(*) from ({query})").fetchall()[0][0]
 
         return {
-            "types": {name: spark_types.get(name) for name, data_type in duck
-                      if spark_types.get(name) != data_type},
+            "types": {
+                name: spark_types.get(name) for name, data_type in duck if spark_types.get(name) != data_type
+            },
             "extra_spark_columns": sorted(set(spark_types) - {name for name, _ in duck}),
             "only_duckdb": count(f"{duck_rows} except all {spark_rows}"),
             "only_spark": count(f"{spark_rows} except all {duck_rows}"),

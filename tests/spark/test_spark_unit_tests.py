@@ -3,8 +3,6 @@ replay, list sums, exact averages) give the hand-checked values on both."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
 from tests.spark.engines import EngineBuilds
