@@ -7,7 +7,9 @@
 a free port with SUPERSET_CACHE=off by `superset/bi.py start` (init if needed, import the assets; its
 files go to <data>/superset), as the BI tests' `superset` fixture does. Every chart's committed query
 context is POSTed to /api/v1/chart/data `--repeat` times, one request at a time, as admin; then Superset
-is stopped. Prints p50 / p95 / max of the request latency per dashboard and overall (nearest rank).
+is stopped. A dashboard with a required client filter (客户分析) always shows one client: its charts
+are timed with that filter set to `--client` (default: the client with the most fills, the heaviest).
+Prints p50 / p95 / max of the request latency per dashboard and overall (nearest rank).
 Not a test: nothing here asserts a time, but a chart that errors fails the run.
 """
 
@@ -28,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "superset")]
 
 import assets_spec as spec  # noqa: E402
+import duckdb  # noqa: E402
 
 from tests.bi.conftest import BI, SUPERSET_PY, Superset, _free_port  # noqa: E402
 from tests.bi.test_superset import CHARTS, _dataset_ids  # noqa: E402
@@ -57,9 +60,39 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def time_chart(session, url: str, chart: dict, dataset_id: int, repeat: int) -> list[float]:
-    """Seconds of each of `repeat` POSTs of the chart's query context (the committed one)."""
+def busiest_client_label(serving: Path) -> str:
+    """The client filter's value (客户(代码/姓名)) of the client with the most fills."""
+    label_sql = spec.DATASET_BY_KEY["bi_client_daily"].sql
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        client_id = con.sql(
+            "select client_id from marts.fct_fills"
+            " group by client_id order by count(*) desc, client_id limit 1"
+        ).fetchall()[0][0]
+        return con.sql(
+            f"select min(client_label) from ({label_sql}) where client_id = ?", params=[client_id]
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def client_filter(dash: spec.Dashboard, chart_key: str, client: str) -> list[dict]:
+    """The dashboard's client filter, on a chart in its scope (its dataset has the column)."""
+    column = spec.FILTER_COLUMNS["client"][1]
+    dataset = spec.DATASET_BY_KEY[spec.CHART_BY_KEY[chart_key].dataset]
+    if "client" in dash.filters and column in dataset.sql:
+        return [{"col": column, "op": "IN", "val": [client]}]
+    return []
+
+
+def time_chart(
+    session, url: str, chart: dict, dataset_id: int, repeat: int, filters: list[dict]
+) -> list[float]:
+    """Seconds of each of `repeat` POSTs of the chart's query context (the committed one), with the
+    dashboard's native `filters` added to every query as the dashboard adds them."""
     context = json.loads(chart["query_context"])
+    for query in context["queries"]:
+        query["filters"] = [*query.get("filters", []), *filters]
     context["datasource"] = {"id": dataset_id, "type": "table"}
     context["form_data"]["datasource"] = f"{dataset_id}__table"
     context["force"] = True
@@ -94,6 +127,7 @@ def main() -> None:
         "--data", type=Path, required=True, help="a data folder with warehouse/serving.duckdb"
     )
     parser.add_argument("--repeat", type=int, default=5, help="requests per chart (default 5)")
+    parser.add_argument("--client", help="the client filter's value (default: the one with the most fills)")
     args = parser.parse_args()
     data = args.data.resolve()
     if not (data / "warehouse" / "serving.duckdb").exists():
@@ -101,6 +135,8 @@ def main() -> None:
     if not SUPERSET_PY.exists():
         raise SystemExit(f"Superset's venv is missing ({SUPERSET_PY}): run `make superset-install`")
 
+    client = args.client or busiest_client_label(data / "warehouse" / "serving.duckdb")
+    print(f"client filter: {client}", flush=True)
     port = _free_port()
     env = superset_env(data, port)
     t0 = time.monotonic()
@@ -120,7 +156,8 @@ def main() -> None:
             for key in keys:
                 chart = CHARTS[spec._slug(key)]
                 dataset_id = dataset_ids[chart["dataset_uuid"]]
-                seconds += time_chart(admin, superset.url, chart, dataset_id, args.repeat)
+                seconds += time_chart(admin, superset.url, chart, dataset_id, args.repeat,
+                                      client_filter(dash, key, client))
             everything += seconds
             results.append(row(f"{dash.title} {dash.slug}", len(keys), seconds))
         results.append(row("overall", sum(int(r["charts"]) for r in results), everything))

@@ -117,7 +117,7 @@ aggregated as (
         max(case when is_limit_down then 1 else 0 end) = 1 as is_limit_down,
         {{ count_bigint('distinct client_id') }} as holder_count,
         {{ sum_bigint('qty') }} as held_qty,
-        {{ sum_money('market_value * share_pct / 100') }} as held_market_value
+        {{ sum_money('cast(market_value as decimal(38, 2)) * share_pct * 0.01') }} as held_market_value
     from routed
     group by business_date, branch_code, broker_key, recipient_broker_id, security_key
 
