@@ -1,3 +1,7 @@
+{{ config(**daily_incremental_config('month_start_date')) }}
+{#- Incremental like fct_client_monthly: the months from the month of `build_from` are rebuilt whole
+    (a month's profile is as of its last landed day); every input is read from that month on. -#}
+{%- set start = build_from(column='last_landed_date', month_start=true) %}
 -- Client profile by month 客户月度画像, one row per client and calendar month with a landed client-day
 -- (the grain of fct_client_monthly), as of the client's last landed day of the month (the branch of
 -- that row): the primary servicing broker (largest share that day, ties by broker key, as in
@@ -13,6 +17,7 @@ client_months as (
 
     select month_key, month_start_date, branch_key, client_key, branch_code, client_id, last_landed_date
     from {{ ref('fct_client_monthly') }}
+    where {{ since('month_start_date', start) }}
 
 ),
 
@@ -24,6 +29,7 @@ month_end_days as (
         on m.client_id = d.client_id
         and m.last_landed_date = d.business_date
         and m.branch_code = d.branch_code
+    where {{ since('d.business_date', start) }}
 
 ),
 
@@ -41,6 +47,7 @@ month_end_brokers as (
         on m.client_id = a.client_id
         and m.last_landed_date = a.business_date
         and m.branch_code = a.branch_code
+    where {{ since('a.business_date', start) }}
 
 ),
 
@@ -53,6 +60,7 @@ channel_orders as (
         {{ count_bigint() }} as order_count
     from {{ ref('fct_orders') }} as o
     inner join {{ ref('dim_date') }} as dd on dd.date_day = o.business_date
+    where {{ since('o.business_date', start) }}
     group by o.client_id, dd.month_start_date, o.channel_key
 
 ),
@@ -82,6 +90,7 @@ custody as (
         {{ sum_money("case when t.direction = 'O' then t.value_at_close else 0 end") }} as custody_out_value
     from {{ ref('fct_custody_transfers') }} as t
     inner join {{ ref('dim_date') }} as dd on dd.date_day = t.business_date
+    where {{ since('t.business_date', start) }}
     group by t.client_id, dd.month_start_date
 
 ),
