@@ -1,6 +1,7 @@
 """Benchmark: full and incremental dbt builds of the warehouse, at the presets given (default: demo).
+(Not named warehouse.py: beside the other scripts, that name would hide the `warehouse` package.)
 
-    python benchmarks/warehouse.py [--preset demo] [--workdir /tmp/brokerage-bench] [--fresh]
+    python benchmarks/dbt_builds.py [--preset demo] [--workdir /tmp/brokerage-bench] [--fresh]
 
 The preset's inbox is generated and landed once into <workdir>/<preset>/lake (both are reused when
 present, e.g. after benchmarks/landing.py; --fresh regenerates). The benchmark then grows a second
