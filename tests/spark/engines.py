@@ -10,6 +10,8 @@ unit tests (the trickiest logic on fixed inputs) then run on Spark too, once its
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,17 +34,17 @@ class EngineBuilds:
         return duckdb.connect(str(self.duckdb_file))
 
 
-def build_on_both_engines(inbox: Path, work: Path) -> EngineBuilds:
-    lake = work / "lake"
-    duckdb_file, spark_dir = work / "build.duckdb", work / "spark"
-    land_inbox(inbox, lake)
+SPARK = ["--target", "spark", "--threads", "4"]
+
+
+@contextmanager
+def dbt_env(lake: Path, duckdb_file: Path, spark_dir: Path) -> Iterator[None]:
+    """dbt in this process on `lake`: target duckdb builds `duckdb_file`, target spark `spark_dir`."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv("WAREHOUSE_LAKE", str(lake))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         env.chdir(PROJECT_DIR)
         env.setenv("WAREHOUSE_BUILD_DB", str(duckdb_file))
-        run_dbt(["seed"], work)
-        run_dbt(["run"], work)
         env.setenv("WAREHOUSE_SPARK_DIR", str(spark_dir))
         env.setenv("WAREHOUSE_SPARK_CATALOG", "in-memory")
         env.setenv("WAREHOUSE_SPARK_SHUFFLE_PARTITIONS", "1")
@@ -51,8 +53,61 @@ def build_on_both_engines(inbox: Path, work: Path) -> EngineBuilds:
             "WAREHOUSE_SPARK_JAVA_OPTIONS",
             "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=512m -XX:+UseSerialGC",
         )
-        spark = ["--target", "spark", "--threads", "4"]
-        run_dbt(["seed", *spark, "--full-refresh"], work)
-        run_dbt(["run", *spark, "--full-refresh"], work)
-        unit_tests = run_dbt(["test", "--select", "test_type:unit", *spark], work)
+        yield
+
+
+def build_on_both_engines(inbox: Path, work: Path) -> EngineBuilds:
+    lake = work / "lake"
+    duckdb_file, spark_dir = work / "build.duckdb", work / "spark"
+    land_inbox(inbox, lake)
+    with dbt_env(lake, duckdb_file, spark_dir):
+        run_dbt(["seed"], work)
+        run_dbt(["run"], work)
+        run_dbt(["seed", *SPARK, "--full-refresh"], work)
+        run_dbt(["run", *SPARK, "--full-refresh"], work)
+        unit_tests = run_dbt(["test", "--select", "test_type:unit", *SPARK], work)
     return EngineBuilds(duckdb_file, spark_dir, {r.node.name: str(r.status) for r in unit_tests})
+
+
+SAME = {"types": {}, "extra_spark_columns": [], "only_duckdb": 0, "only_spark": 0}
+
+
+def differences(builds: EngineBuilds, mart: str) -> dict[str, object]:
+    """How the Spark build's mart differs from the DuckDB build's (SAME: the same columns, types, rows)."""
+    con = builds.connect()
+    try:
+        duck = con.sql(
+            "select column_name, data_type from duckdb_columns() "
+            "where schema_name = 'marts' and table_name = ? order by column_index",
+            params=[mart],
+        ).fetchall()
+        assert duck, f"marts.{mart} missing from the DuckDB build"
+        folder = builds.spark_dir / "marts" / mart
+        assert folder.is_dir(), f"no Spark table at {folder}"
+        if not any(folder.rglob("*.parquet")):
+            rows = con.sql(f"select count(*) from marts.{mart}").fetchall()[0][0]
+            return {**SAME, "only_duckdb": rows}
+        files = folder / "**" / "*.parquet"
+        spark = con.sql(f"select * from read_parquet('{files}', hive_partitioning = true)")
+        spark_types = dict(zip(spark.columns, [str(t) for t in spark.types], strict=True))
+
+        def normalised(name: str, data_type: str) -> str:
+            return f'round("{name}", 12)' if data_type == "DOUBLE" else f'"{name}"'
+
+        columns = ", ".join(normalised(name, data_type) for name, data_type in duck)
+        duck_rows = f"select {columns} from marts.{mart}"
+        spark_rows = f"select {columns} from read_parquet('{files}', hive_partitioning = true)"
+
+        def count(query: str) -> int:
+            return con.sql(f"select count(*) from ({query})").fetchall()[0][0]
+
+        return {
+            "types": {
+                name: spark_types.get(name) for name, data_type in duck if spark_types.get(name) != data_type
+            },
+            "extra_spark_columns": sorted(set(spark_types) - {name for name, _ in duck}),
+            "only_duckdb": count(f"{duck_rows} except all {spark_rows}"),
+            "only_spark": count(f"{spark_rows} except all {duck_rows}"),
+        }
+    finally:
+        con.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.spark.engines import MARTS, EngineBuilds
+from tests.spark.engines import MARTS, SAME, EngineBuilds, differences
 
 # valid generated packages raise no data-quality finding; the hand-made set has no custody transfer and
 # no move of 7 % or more in a held security
@@ -23,47 +23,6 @@ EMPTY_ON_CASES = [
     "fct_dq_events",
     "fct_refused_packages",
 ]
-SAME = {"types": {}, "extra_spark_columns": [], "only_duckdb": 0, "only_spark": 0}
-
-
-def _differences(builds: EngineBuilds, mart: str) -> dict[str, object]:
-    con = builds.connect()
-    try:
-        duck = con.sql(
-            "select column_name, data_type from duckdb_columns() "
-            "where schema_name = 'marts' and table_name = ? order by column_index",
-            params=[mart],
-        ).fetchall()
-        assert duck, f"marts.{mart} missing from the DuckDB build"
-        folder = builds.spark_dir / "marts" / mart
-        assert folder.is_dir(), f"no Spark table at {folder}"
-        if not any(folder.rglob("*.parquet")):
-            rows = con.sql(f"select count(*) from marts.{mart}").fetchall()[0][0]
-            return {**SAME, "only_duckdb": rows}
-        files = folder / "**" / "*.parquet"
-        spark = con.sql(f"select * from read_parquet('{files}', hive_partitioning = true)")
-        spark_types = dict(zip(spark.columns, [str(t) for t in spark.types], strict=True))
-
-        def normalised(name: str, data_type: str) -> str:
-            return f'round("{name}", 12)' if data_type == "DOUBLE" else f'"{name}"'
-
-        columns = ", ".join(normalised(name, data_type) for name, data_type in duck)
-        duck_rows = f"select {columns} from marts.{mart}"
-        spark_rows = f"select {columns} from read_parquet('{files}', hive_partitioning = true)"
-
-        def count(query: str) -> int:
-            return con.sql(f"select count(*) from ({query})").fetchall()[0][0]
-
-        return {
-            "types": {
-                name: spark_types.get(name) for name, data_type in duck if spark_types.get(name) != data_type
-            },
-            "extra_spark_columns": sorted(set(spark_types) - {name for name, _ in duck}),
-            "only_duckdb": count(f"{duck_rows} except all {spark_rows}"),
-            "only_spark": count(f"{spark_rows} except all {duck_rows}"),
-        }
-    finally:
-        con.close()
 
 
 def _empty_marts(builds: EngineBuilds) -> list[str]:
@@ -82,9 +41,9 @@ def test_the_comparison_has_rows_to_compare(tiny_builds: EngineBuilds, cases_bui
 
 @pytest.mark.parametrize("mart", MARTS)
 def test_tiny_brokerage(tiny_builds: EngineBuilds, mart: str) -> None:
-    assert _differences(tiny_builds, mart) == SAME
+    assert differences(tiny_builds, mart) == SAME
 
 
 @pytest.mark.parametrize("mart", MARTS)
 def test_warehouse_cases(cases_builds: EngineBuilds, mart: str) -> None:
-    assert _differences(cases_builds, mart) == SAME
+    assert differences(cases_builds, mart) == SAME

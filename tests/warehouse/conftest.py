@@ -6,9 +6,11 @@ The example inbox is landed with the real landing code into a temporary lake, th
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -29,6 +31,30 @@ class Warehouse:
         # dbt-duckdb keeps its own (read-write) connection to the file open in this process, and DuckDB
         # only shares a database file between connections of the same configuration
         return duckdb.connect(str(self.database))
+
+
+def month_end_tiny(folder: Path) -> tuple[Path, list[date]]:
+    """The `tiny` brokerage moved to 2024-02-22 .. 2024-03-06 (its business days span a month end),
+    generated into <folder>/inbox: the inbox and its business dates."""
+    from warehouse.landing import find_packages
+    from warehouse.synthetic import PRESETS, generate
+
+    inbox = folder / "inbox"
+    tiny = dataclasses.replace(PRESETS["tiny"], start=date(2024, 2, 22), end=date(2024, 3, 6))
+    generate(tiny, inbox, folder / "directory")
+    days = sorted({ref.business_date for ref in find_packages(inbox)})
+    assert len(days) >= 5 and days[0].month < days[-2].month
+    return inbox, days
+
+
+def land_until(inbox: Path, lake: Path, last_day: date) -> None:
+    """Land the inbox's packages up to `last_day` (those not landed yet)."""
+    from warehouse.landing import land_package, pending_packages
+
+    for package in pending_packages(inbox, lake):
+        if package.business_date <= last_day:
+            result = land_package(package.path, lake)
+            assert result.outcome == "landed", (package.path, result.reason)
 
 
 def land_inbox(inbox: Path, lake: Path) -> None:

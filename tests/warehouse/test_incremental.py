@@ -10,23 +10,12 @@ intermediate table must then hold exactly the rows of a full build from scratch 
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date
 from pathlib import Path
 
 import duckdb
-from conftest import run_dbt_on
+from conftest import land_until, month_end_tiny, run_dbt_on
 
 SCHEMAS = ("marts", "intermediate")
-
-
-def _land_until(inbox: Path, lake: Path, last_day: date) -> None:
-    from warehouse.landing import land_package, pending_packages
-
-    for package in pending_packages(inbox, lake):
-        if package.business_date <= last_day:
-            result = land_package(package.path, lake)
-            assert result.outcome == "landed", (package.path, result.reason)
 
 
 def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> None:
@@ -77,23 +66,16 @@ def _differences(incremental: Path, full: Path) -> list[str]:
 
 
 def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
-    from warehouse.landing import find_packages
-    from warehouse.synthetic import PRESETS, generate
-
-    inbox = tmp_path / "inbox"
-    # 2024-02-22 .. 2024-03-06: the first build holds February, the incremental days are in March
-    tiny = dataclasses.replace(PRESETS["tiny"], start=date(2024, 2, 22), end=date(2024, 3, 6))
-    generate(tiny, inbox, tmp_path / "directory")
-    days = sorted({ref.business_date for ref in find_packages(inbox)})
-    assert len(days) >= 5 and days[0].month < days[-2].month
+    # the first build holds February, the incremental days are in March
+    inbox, days = month_end_tiny(tmp_path)
     lake = tmp_path / "lake"
     incremental = tmp_path / "incremental.duckdb"
 
-    _land_until(inbox, lake, days[-3])
+    land_until(inbox, lake, days[-3])
     _build(incremental, lake)
-    _land_until(inbox, lake, days[-2])
+    land_until(inbox, lake, days[-2])
     _build(incremental, lake)
-    _land_until(inbox, lake, days[-1])
+    land_until(inbox, lake, days[-1])
     _build(incremental, lake, "build")  # the data tests hold on the incremental build too
     # a branch-day of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
     rebuild = f"{{rebuild_from: '{days[-2].isoformat()}'}}"
