@@ -8,7 +8,8 @@ or the new one, never a lock error or a half-written file.
 A build on Spark (dbt target spark, README "Scale-out on Spark") leaves Parquet tables instead:
 `publish_spark` copies its marts and reference tables into a new DuckDB file and swaps that in the
 same way, so the readers do not change with the engine. Spark writes no file for an empty table
-partitioned by business date (fct_custody_transfers before the first transfer): it is left out.
+partitioned by business date (fct_custody_transfers before the first transfer): such a mart is created
+empty with the columns and types of its dbt contract (models/marts/**/_*__models.yml).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import yaml
 
 BUILD_FILE = "build.duckdb"
 SERVING_FILE = "serving.duckdb"
@@ -25,6 +27,7 @@ SPARK_FOLDER = "spark"  # <warehouse>/spark: the Spark build (WAREHOUSE_SPARK_DI
 # where the Spark build keeps each schema's tables, one folder of Parquet files per table
 # (dbt_project.yml: location_root of the models; the seeds are managed tables of the metastore)
 SPARK_SCHEMAS = {"marts": "marts", "reference": "managed/reference.db"}
+MARTS_MODELS = Path(__file__).resolve().parents[1] / "models" / "marts"
 
 
 def publish(warehouse_dir: Path) -> Path:
@@ -46,12 +49,34 @@ def publish_spark(warehouse_dir: Path, spark_dir: Path) -> Path:
     with duckdb.connect(str(staged)) as con:
         for schema, folder in SPARK_SCHEMAS.items():
             con.execute(f"create schema {schema}")
-            # an empty table partitioned by business date has no file to read its columns from
-            for table in sorted(p for p in (spark_dir / folder).iterdir() if any(p.rglob("*.parquet"))):
+            for table in sorted(p for p in (spark_dir / folder).iterdir() if p.is_dir()):
                 files = str(table / "**" / "*.parquet")
-                con.execute(f"create table {schema}.{table.name} as "
-                            "select * from read_parquet(?, hive_partitioning = true)", [files])
+                has_files = any(table.rglob("*.parquet"))
+                if schema != "marts":
+                    con.execute(f"create table {schema}.{table.name} as "
+                                "select * from read_parquet(?, hive_partitioning = true)", [files])
+                    continue
+                # a mart's columns in the order of its contract (Spark puts the partition column last)
+                contract = mart_contract(table.name)
+                if has_files:
+                    columns = ", ".join(f'"{name}"' for name, _ in contract)
+                    con.execute(f"create table marts.{table.name} as select {columns} "
+                                "from read_parquet(?, hive_partitioning = true)", [files])
+                else:
+                    columns = ", ".join(f'"{name}" {kind}' for name, kind in contract)
+                    con.execute(f"create table marts.{table.name} ({columns})")
     return _swap_in(staged, warehouse_dir / SERVING_FILE)
+
+
+def mart_contract(mart: str) -> list[tuple[str, str]]:
+    """The columns and types (DuckDB's spelling) of a mart's enforced dbt contract."""
+    for models_yml in sorted(MARTS_MODELS.rglob("_*__models.yml")):
+        for model in yaml.safe_load(models_yml.read_text(encoding="utf-8"))["models"]:
+            if model["name"] == mart:
+                if not model.get("config", {}).get("contract", {}).get("enforced"):
+                    raise ValueError(f"{mart} has no enforced contract in {models_yml}")
+                return [(column["name"], column["data_type"]) for column in model["columns"]]
+    raise ValueError(f"no mart {mart} in {MARTS_MODELS}")
 
 
 def _swap_in(staged: Path, serving: Path) -> Path:

@@ -1,4 +1,5 @@
-"""A Spark build publishes the serving file the readers know: the same marts and reference tables."""
+"""A Spark build publishes the serving file the readers know: the same marts and reference tables, the
+marts' columns in the same order."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.spark.engines import EngineBuilds
+from tests.spark.engines import MARTS, EngineBuilds
 from warehouse.publish import SERVING_FILE, publish_spark
 
 
@@ -18,13 +19,24 @@ def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for (name,) in tables}
 
 
+def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    return con.sql(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = 'marts' and table_name = ? order by column_index",
+        params=[table],
+    ).fetchall()
+
+
 def test_serving_file_holds_every_mart_and_reference_table(tiny_builds: EngineBuilds, tmp_path: Path) -> None:
     serving = publish_spark(tmp_path, tiny_builds.spark_dir)
     assert serving == tmp_path / SERVING_FILE
     con = tiny_builds.connect()
     try:
         built = _row_counts(con)
+        with duckdb.connect(str(serving), read_only=True) as published:
+            assert _row_counts(published) == built
+            # the marts' columns in the DuckDB build's order (Spark's files have the partition column last)
+            for mart in MARTS:
+                assert _column_types(published, mart) == _column_types(con, mart), mart
     finally:
         con.close()
-    with duckdb.connect(str(serving), read_only=True) as published:
-        assert _row_counts(published) == built
