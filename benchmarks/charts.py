@@ -149,15 +149,17 @@ def main() -> None:
         admin = superset.session("admin", "admin")
         dataset_ids = _dataset_ids(superset, admin)
 
-        results, everything = [], []
+        results, everything, per_chart = [], [], []
         for dash in spec.DASHBOARDS:
             keys = [key for r in dash.rows for key, _ in r]
             seconds: list[float] = []
             for key in keys:
                 chart = CHARTS[spec._slug(key)]
                 dataset_id = dataset_ids[chart["dataset_uuid"]]
-                seconds += time_chart(admin, superset.url, chart, dataset_id, args.repeat,
-                                      client_filter(dash, key, client))
+                timed = time_chart(admin, superset.url, chart, dataset_id, args.repeat,
+                                   client_filter(dash, key, client))
+                seconds += timed
+                per_chart.append((percentile(timed, 0.5), f"{dash.slug}/{key}"))
             everything += seconds
             results.append(row(f"{dash.title} {dash.slug}", len(keys), seconds))
         results.append(row("overall", sum(int(r["charts"]) for r in results), everything))
@@ -166,6 +168,8 @@ def main() -> None:
         print(stopped.stdout.strip(), flush=True)
     print()
     print_table(results)
+    print("\nslowest charts (median ms): " + ", ".join(
+        f"{name} {median * 1000:.0f}" for median, name in sorted(per_chart, reverse=True)[:8]))
 
 
 if __name__ == "__main__":
