@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
+
+from warehouse.lake.layout import partition_file
+from warehouse.landing.state import SUBSCRIPTIONS, partitions_before
 
 from .helpers import edit, events, land_all
 
@@ -69,6 +74,26 @@ def test_allotment_order_unknown(inbox: Path, lake: Path, subscribed: bool) -> N
     expected = [] if subscribed else [unknown]
     assert events(lake, "2023-10-10", "1101") == expected
     assert events(lake, "2023-10-09", "1101") == []
+
+
+def test_each_day_keeps_its_own_subscriptions(inbox: Path, lake: Path) -> None:
+    """An allotment may name a subscription of any earlier day (the contract sets no limit), so none is
+    ever dropped: each day's subscriptions partition holds that day's only (the lake grows with the
+    history, not with its square) and the rules read every earlier day's."""
+    day_1 = "00000099,1101000101,SH,688981,B,1,54.50,200,100000,2,8,0,0"
+    day_2 = "00000098,1101000101,SH,688981,B,1,54.50,100,100000,2,8,0,0"
+    edit(inbox / D1 / "1101", "orders.csv", lambda t: t + day_1 + "\r\n")
+    edit(inbox / D2 / "1101", "orders.csv", lambda t: t + day_2 + "\r\n")
+    land_all(inbox, lake)
+
+    def ids(frame: pl.DataFrame) -> list[str]:
+        return sorted(frame["order_id"])
+
+    for day, expected in ((date(2023, 10, 9), ["00000099"]), (date(2023, 10, 10), ["00000098"])):
+        assert ids(pl.read_parquet(partition_file(lake, SUBSCRIPTIONS.table, day, "1101"))) == expected
+    assert ids(partitions_before(lake, SUBSCRIPTIONS, "1101", date(2023, 10, 11))) == ["00000098", "00000099"]
+    assert ids(partitions_before(lake, SUBSCRIPTIONS, "1101", date(2023, 10, 10))) == ["00000099"]
+    assert events(lake, "2023-10-10", "1101") == []
 
 
 def test_servicing_share_total(inbox: Path, lake: Path) -> None:

@@ -2,16 +2,18 @@
 
 Reads prune by the Hive path (`business_date=.../branch=...`), so a branch-day only ever opens its
 own branch's partitions and head office's, never the whole lake. What rules need from all earlier days
-(clients' rates, IPO subscriptions, securities, service relations) comes from one derived state
-partition of the previous landed day (see `state`), so landing a day costs the same after 20 or 2,000
-landed days. Data of the day being landed is never read back from the lake: a correction must not be
-checked against the revision it replaces.
+(clients' rates, securities, service relations) comes from one derived state partition of the
+previous landed day (see `state`), so landing a day costs the same after 20 or 2,000 landed days; IPO
+subscriptions of every earlier day are read only for a package that needs them. Data of the day
+being landed is never read back from the lake: a correction must not be checked against the revision
+it replaces.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -27,6 +29,7 @@ from .state import (
     SECURITIES_STATE,
     SUBSCRIPTIONS,
     fold,
+    partitions_before,
     state_as_of,
     state_before,
 )
@@ -69,12 +72,12 @@ class BranchContext:
     known_clients: pl.Series  # every client id of the branch up to the date
     previous: Previous | None  # None on the branch's first landed day or after a gap
     gap_from: date | None  # the previous landed date when it is not the previous trading day
-    earlier_subscriptions: pl.DataFrame  # the subscriptions state of the previous landed day
 
+    @cached_property
     def subscriptions(self) -> pl.DataFrame:
         """IPO subscription orders (biz_type 1) of the branch's earlier landed days: order_id, client_id,
-        market, security_code."""
-        return self.earlier_subscriptions
+        market, security_code (read on first use: every earlier day's partition)."""
+        return partitions_before(self.lake, SUBSCRIPTIONS, self.branch, self.business_date)
 
 
 def hq_securities(lake: Path, business_date: date, today: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -115,10 +118,7 @@ def branch_context(lake: Path, business_date: date, branch: str, clients: Typed)
         )
     elif branch_days:
         gap_from = branch_days[-1]
-    subscriptions = state_before(lake, SUBSCRIPTIONS, branch, business_date)
-    return BranchContext(
-        lake, business_date, branch, securities, quotes, rates, known, previous, gap_from, subscriptions
-    )
+    return BranchContext(lake, business_date, branch, securities, quotes, rates, known, previous, gap_from)
 
 
 def hq_relations(lake: Path, business_date: date) -> pl.DataFrame:

@@ -211,7 +211,7 @@ def _branch_events(lake: Path, manifest: Manifest, files: dict[str, Typed]) -> C
     events += package_rules.roll_forward_rules(enriched, ctx)
     states = {
         CLIENT_RATES.table: ctx.rates,
-        SUBSCRIPTIONS.table: fold(SUBSCRIPTIONS, ctx.subscriptions(), files[ORDERS.name].rows, day),
+        SUBSCRIPTIONS.table: fold(SUBSCRIPTIONS, SUBSCRIPTIONS.empty(), files[ORDERS.name].rows, day),
     }
     return events, states
 

@@ -27,7 +27,7 @@ from .fields import Typed
 from .history import POSITION_KEY, SECURITY_KEY, BranchContext
 from .reader import SOURCE_ROW
 from .row_rules import lookup, scaled, shown
-from .state import RELATIONS_STATE, fold
+from .state import RELATIONS_STATE, SUBSCRIPTIONS, fold
 
 SHARE_TOTAL = 100 * 10 ** DECIMAL_SCALE[Kind.PCT]
 
@@ -144,7 +144,7 @@ def unknown_securities(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
     if any(m.any() for m in masks.values()):
         subscribed = pl.concat(
             [
-                ctx.subscriptions().select(SECURITY_KEY),
+                ctx.subscriptions.select(SECURITY_KEY),
                 files[ORDERS.name].rows.filter(pl.col("biz_type") == "1").select(SECURITY_KEY),
             ]
         )
@@ -168,7 +168,8 @@ def unknown_securities(files: dict[str, Typed], ctx: BranchContext) -> list[pl.D
 
 def order_fill_rules(files: dict[str, Typed], ctx: BranchContext) -> list[pl.DataFrame]:
     quarantined = files[ORDERS.name].quarantine.select("order_id")
-    subscriptions = ctx.subscriptions()
+    has_allotments = (files[TRADES.name].rows["biz_type"] == "1").any()
+    subscriptions = ctx.subscriptions if has_allotments else SUBSCRIPTIONS.empty()
     orders, trades, quarantined, subscriptions = _id_keyed(
         [files[ORDERS.name].rows, files[TRADES.name].rows, quarantined, subscriptions], "order_id"
     )

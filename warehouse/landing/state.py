@@ -4,18 +4,26 @@ small and carried forward one landed day at a time, so landing day t never scans
 Rules that look back in history need, for each branch-day, only a folded summary of all earlier days:
 
     _state_client_rates    branch  client_id, commission_rate: every client's latest record
-    _state_subscriptions   branch  order_id, client_id, market, security_code: IPO subscriptions
+    _state_subscriptions   branch  order_id, client_id, market, security_code: the day's IPO
+                                   subscriptions only (see below)
     _state_securities      HQ      market, security_code, security_type, board, list_date: latest record
     _state_client_brokers  HQ      the latest client_brokers row of every relation key still open
                                    (a relation whose end_date is before the day can never be open again)
 
 Each is a lake table partitioned like the others (`business_date=.../branch=...`). The partition of
 day t is "the state as of the end of day t": the state of the branch's previous landed day plus the
-typed rows of day t's file, folded (latest row per key wins; subscriptions are appended). It is written
+typed rows of day t's file, folded (latest row per key wins). It is written
 with the branch-day in the same atomic swap (`replace_branch_day`), so it is replaced whole with the
 branch-day, a re-run writes the same bytes, and a correction of day t re-derives day t's state from the
 previous landed day's state. Landing day t reads one state partition: that of the previous landed day
 (or, for head office's securities seen by a branch, head office's state of day t itself).
+
+Subscriptions are the exception. By the contract an allotment may name a subscription of any earlier
+day, so none can ever be dropped, and a state holding all of them, rewritten every day, would grow with
+the square of the history (a third of the `demo` lake's state after one year). Each partition of
+`_state_subscriptions` holds its own day's subscriptions (a small extract of that day's orders), and
+the rules read every earlier partition of the branch (`partitions_before`), only for a package that
+has an allotment or a security head office does not know.
 
 The state holds codes, rates, dates and relation shares only, never personal data (no names, id
 numbers or phone numbers).
@@ -51,6 +59,7 @@ class StateTable:
     key: tuple[str, ...] | None  # the latest row per key is kept; None: every row is kept
     keep: pl.Expr | None = None  # only source rows passing this enter the state
     drop_on: Callable[[date], pl.Expr] | None = None  # state rows dropped once the state is as of a date
+    cumulative: bool = True  # False: a partition holds its own day's rows only
 
     def empty(self) -> pl.DataFrame:
         return pl.DataFrame(schema={c: dtype(self.source.column(c)) for c in self.columns})
@@ -63,6 +72,7 @@ SUBSCRIPTIONS = StateTable(
     ("order_id", "client_id", "market", "security_code"),
     None,
     keep=pl.col("biz_type") == "1",
+    cumulative=False,
 )
 SECURITIES_STATE = StateTable(
     "_state_securities",
@@ -86,8 +96,11 @@ def states_for(branch: str) -> tuple[StateTable, ...]:
 
 
 def fold(state: StateTable, previous: pl.DataFrame, rows: pl.DataFrame, day: date) -> pl.DataFrame:
-    """The state as of `day`: the previous state plus the day's typed `rows` of the source file."""
+    """The state as of `day`: the previous state plus the day's typed `rows` of the source file (only
+    the day's rows for a state that is not cumulative)."""
     today = rows if state.keep is None else rows.filter(state.keep)
+    if not state.cumulative:
+        return today.select(state.columns)
     frame = pl.concat([previous.select(state.columns), today.select(state.columns)])
     if state.key is not None:
         frame = frame.unique(list(state.key), keep="last", maintain_order=True)
@@ -121,6 +134,8 @@ def state_as_of(lake: Path, state: StateTable, branch: str, day: date) -> pl.Dat
     path = partition_file(lake, state.table, day, branch)
     if path.is_file():
         return pl.read_parquet(path)
+    if not state.cumulative:
+        return fold(state, state.empty(), _source_rows(lake, state, day, branch), day)
     frame = state.empty()
     for earlier in (d for d in landed_days(lake, branch) if d <= day):
         frame = fold(state, frame, _source_rows(lake, state, earlier, branch), earlier)
@@ -133,10 +148,22 @@ def state_before(lake: Path, state: StateTable, branch: str, day: date) -> pl.Da
     return state_as_of(lake, state, branch, earlier[-1]) if earlier else state.empty()
 
 
+def partitions_before(lake: Path, state: StateTable, branch: str, day: date) -> pl.DataFrame:
+    """Every row of a state that is not cumulative from the branch's landed days before `day`."""
+    assert not state.cumulative, state.table
+    days = [d for d in landed_days(lake, branch) if d < day]
+    paths = [partition_file(lake, state.table, d, branch) for d in days]
+    kept = [p for p in paths if p.is_file()]
+    # days landed before the state was kept: derived from their source file
+    derived = [state_as_of(lake, state, branch, d) for d, p in zip(days, paths, strict=True) if p not in kept]
+    frames = ([pl.read_parquet(kept)] if kept else []) + derived
+    return pl.concat(frames) if frames else state.empty()
+
+
 def refresh_later(lake: Path, branch: str, day: date, write: Callable[[pl.DataFrame, Path], None]) -> None:
     """After landing `day`, re-derive the states of the branch's later landed days, in date order."""
     later = [d for d in landed_days(lake, branch) if d > day]
-    for state in states_for(branch):
+    for state in (s for s in states_for(branch) if s.cumulative):
         previous = state_as_of(lake, state, branch, day) if later else None
         for u in later:
             assert previous is not None
