@@ -4,8 +4,8 @@
     The per-day models are `materialized='incremental'` with one row set per business_date. A run
     rebuilds every business date from `build_from()` on and reads its inputs from that date minus
     the model's look-back (`lookback_from`). The strategy replaces whole business dates:
-    delete+insert on DuckDB (unique_key business_date), insert_overwrite of the business_date
-    partitions on Spark. The choice is made here only (`incremental_strategy`).
+    `replace_dates` on DuckDB (below), insert_overwrite of the business_date partitions on Spark.
+    The choice is made here only (`incremental_strategy`).
 
     build_from(): the first business date to rebuild, as 'YYYY-MM-DD' (none on a full build):
       - the day after the last business date built into the model, or
@@ -23,8 +23,30 @@
     {%- if target.type in ('spark', 'databricks') -%}
         {{ return('insert_overwrite') }}
     {%- else -%}
-        {{ return('delete+insert') }}
+        {{ return('replace_dates') }}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    The `replace_dates` incremental strategy: delete+insert by the model's date key (business_date or
+    month_start_date), which also deletes every date from var('rebuild_from') on (its month for a
+    monthly key). A corrected branch-day can leave a date of a sparse model (custody transfers, a
+    reminder kind) with no rows at all; delete+insert alone deletes only the dates the new rows have,
+    so that date's old rows would stay. Every model rebuilds from a date no later than rebuild_from
+    (`build_from`), so what is deleted is rebuilt.
+-#}
+{% macro get_incremental_replace_dates_sql(arg_dict) -%}
+    {%- set key = arg_dict['unique_key'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set corrected = var('rebuild_from', none) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ key }} in (select distinct {{ key }} from {{ arg_dict['temp_relation'] }})
+    {%- if corrected %}
+        {%- set first = (corrected | string)[:8] ~ '01' if key == 'month_start_date' else (corrected | string)[:10] %}
+        or {{ key }} >= cast('{{ first }}' as date)
+    {%- endif %};
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
 {#- the config of a model rebuilt by business date (or by `key`, e.g. month_start_date) -#}

@@ -3,19 +3,39 @@
 The `tiny` synthetic brokerage (its ten business days moved to span a month end, so the monthly
 look-backs and the month-start rebuild of the client status are crossed) is landed day by day into a
 temporary lake: built on its first N-2 days, then day N-1 and day N are landed and built
-incrementally; a corrected day re-run with `rebuild_from` changes nothing. Every mart, cube and
-intermediate table must then hold exactly the rows of a full build from scratch on all N days
-(EXCEPT ALL both ways).
+incrementally; then day N-1 is corrected (every branch re-sends it with no cash flow at all, so that
+date has no row left in the sparse cash-flow models) and re-run with `rebuild_from`, as Dagster does.
+Every mart, cube and intermediate table must then hold exactly the rows of a full build from scratch
+on the same lake (EXCEPT ALL both ways).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 from conftest import land_until, month_end_tiny, run_dbt_on
 
+from tests.landing.helpers import edit, manifest_of, set_manifest
+
 SCHEMAS = ("marts", "intermediate")
+
+
+def _correct_without_cash_flows(inbox: Path, lake: Path, day: date) -> None:
+    """Every branch re-sends `day` as the next revision with an empty cash_flows.csv."""
+    from warehouse.landing import land_package
+
+    files = lake / "cash_flows" / f"business_date={day}" / "*" / "*.parquet"
+    # the date had cash flows: the correction empties it
+    assert duckdb.sql(f"select count(*) from read_parquet('{files}')").fetchall()[0][0] > 0
+    for package in sorted((inbox / f"{day:%Y%m%d}").iterdir()):
+        if package.name == "HQ":
+            continue
+        edit(package, "cash_flows.csv", lambda text: text.splitlines(keepends=True)[0])
+        set_manifest(package, revision=manifest_of(package)["revision"] + 1)
+        result = land_package(package, lake)
+        assert result.outcome == "landed", (package, result.reason)
 
 
 def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> None:
@@ -77,7 +97,8 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     _build(incremental, lake)
     land_until(inbox, lake, days[-1])
     _build(incremental, lake, "build")  # the data tests hold on the incremental build too
-    # a branch-day of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
+    _correct_without_cash_flows(inbox, lake, days[-2])
+    # the branch-days of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
     rebuild = f"{{rebuild_from: '{days[-2].isoformat()}'}}"
     _build(incremental, lake, "run", "--vars", rebuild)
 
