@@ -9,8 +9,9 @@
 
     build_from(): the first business date to rebuild, as 'YYYY-MM-DD' (none on a full build):
       - the day after the last business date built into the model, or
-      - var('rebuild_from') when it is earlier (a corrected or late branch-day re-landed: Dagster
-        passes its business date, e.g. --vars '{rebuild_from: 2024-03-14}').
+      - var('rebuild_from') when it is earlier (a corrected or late branch-day re-landed: Dagster's
+        build passes the earliest such date, warehouse/rebuild.py, e.g. --vars '{rebuild_from:
+        2024-03-14}').
     A model whose rows of earlier days depend on later days (the current month's daily average
     assets) widens it with `month_start`.
 

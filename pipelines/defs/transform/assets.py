@@ -2,13 +2,15 @@
 
 dbt tests run with `dbt build` and appear as asset checks. The lake's tables are the dbt sources
 (`lake/<table>`, declared in landing/lake_tables.py); `build_after_landing` runs the build and the
-publish step after each landing run.
+publish step after each landing run. After a correction or a late package for a date the warehouse
+already holds, the build rebuilds from that date (`--vars {rebuild_from: ...}`).
 
 The engine is the dbt target of profiles.yml: `duckdb` (default), `spark` (pyspark in the dbt
 process) or `spark_thrift` (a Spark Thrift server), chosen by WAREHOUSE_DBT_TARGET or per run by the
 `dbt` resource's config (launchpad: resources: {dbt: {config: {target: spark}}}).
 """
 
+import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -20,6 +22,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.defs.landing.lake_tables import lake_table_key
 from pipelines.defs.resources import DataPaths
+from warehouse.publish import BUILD_FILE
+from warehouse.rebuild import first_changed_date
 from warehouse.settings import PROJECT_ROOT
 
 DBT_TARGET = os.environ.get("WAREHOUSE_DBT_TARGET", "duckdb")
@@ -62,7 +66,18 @@ class WarehouseTranslator(DagsterDbtTranslator):
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      paths: DataPaths) -> Iterator[Any]:
     os.environ.update(paths.dbt_env())
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(build_args(paths, runs_on_spark(dbt)), context=context).stream()
+
+
+def build_args(paths: DataPaths, on_spark: bool) -> list[str]:
+    """`dbt build`, from the earliest date a corrected or late branch-day changed (warehouse/rebuild.py)."""
+    if on_spark:
+        changed = first_changed_date(paths.lake_path, spark_dir=paths.spark_path)
+    else:
+        changed = first_changed_date(paths.lake_path, build_file=paths.warehouse_path / BUILD_FILE)
+    if changed is None:
+        return ["build"]
+    return ["build", "--vars", json.dumps({"rebuild_from": changed.isoformat()})]
 
 
 defs = dg.Definitions(resources={"dbt": dbt})

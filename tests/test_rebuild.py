@@ -1,0 +1,75 @@
+"""The date a build must rebuild from: the lake's landed branch-days against the warehouse's."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.rebuild import first_changed_date
+
+BUILT = [("2024-03-01", "1101", "a"), ("2024-03-01", "HQ", "b"), ("2024-03-04", "1101", "c")]
+
+
+def _land(lake: Path, packages: list[tuple[str, str, str]]) -> None:
+    for day, branch, sha in packages:
+        folder = lake / "landed_packages" / f"business_date={day}" / f"branch={branch}"
+        folder.mkdir(parents=True, exist_ok=True)
+        duckdb.sql(f"copy (select 1 as revision, '{sha}' as manifest_sha256) to '{folder}/part-0.parquet'")
+
+
+def _warehouse(path: Path, packages: list[tuple[str, str, str]]) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_landed_packages (business_date date, branch_code varchar, "
+                    "revision bigint, manifest_sha256 varchar)")
+        for day, branch, sha in packages:
+            con.execute("insert into marts.fct_landed_packages values (?, ?, 1, ?)", [day, branch, sha])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lake_packages", "expected"),
+    [
+        (BUILT, None),  # what the warehouse was built from
+        (BUILT + [("2024-03-05", "1101", "d")], None),  # a new day: the usual incremental build
+        ([BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")], date(2024, 3, 4)),  # 03-04 re-sent
+        (BUILT + [("2024-03-01", "3301", "e")], date(2024, 3, 1)),  # a branch's late package for 03-01
+        (BUILT[1:] + [("2024-03-01", "1101", "a2"), ("2024-03-05", "1101", "d")], date(2024, 3, 1)),
+    ],
+)
+def test_first_changed_date(tmp_path: Path, lake_packages: list, expected: date | None) -> None:
+    lake = tmp_path / "lake"
+    _land(lake, lake_packages)
+    build = _warehouse(tmp_path / "build.duckdb", BUILT)
+    assert first_changed_date(lake, build_file=build) == expected
+    # the same from a Spark build's Parquet table
+    spark_table = tmp_path / "spark" / "marts" / "fct_landed_packages"
+    spark_table.mkdir(parents=True)
+    with duckdb.connect(str(build), read_only=True) as con:
+        con.execute(f"copy marts.fct_landed_packages to '{spark_table}/part-0.parquet'")
+    assert first_changed_date(lake, spark_dir=tmp_path / "spark") == expected
+
+
+def test_no_warehouse_yet_means_a_full_build(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    _land(lake, BUILT)
+    assert first_changed_date(lake, build_file=tmp_path / "missing.duckdb") is None
+    assert first_changed_date(lake, spark_dir=tmp_path / "no-spark") is None
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    assert first_changed_date(lake, build_file=empty) is None
+
+
+def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
+    from pipelines.defs.resources import DataPaths
+    from pipelines.defs.transform.assets import build_args
+
+    paths = DataPaths(lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "warehouse"))
+    _land(paths.lake_path, [BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")])
+    paths.warehouse_path.mkdir()
+    assert build_args(paths, on_spark=False) == ["build"]  # no warehouse yet: a full build
+    _warehouse(paths.warehouse_path / "build.duckdb", BUILT)
+    assert build_args(paths, on_spark=False) == ["build", "--vars", '{"rebuild_from": "2024-03-04"}']
