@@ -1,4 +1,4 @@
-"""The date a build must rebuild from: the lake's landed branch-days against the warehouse's."""
+"""The date a build must rebuild from: the lake's landed branch-days against the published warehouse's."""
 
 from __future__ import annotations
 
@@ -43,24 +43,17 @@ def _warehouse(path: Path, packages: list[tuple[str, str, str]]) -> Path:
 def test_first_changed_date(tmp_path: Path, lake_packages: list, expected: date | None) -> None:
     lake = tmp_path / "lake"
     _land(lake, lake_packages)
-    build = _warehouse(tmp_path / "build.duckdb", BUILT)
-    assert first_changed_date(lake, build_file=build) == expected
-    # the same from a Spark build's Parquet table
-    spark_table = tmp_path / "spark" / "marts" / "fct_landed_packages"
-    spark_table.mkdir(parents=True)
-    with duckdb.connect(str(build), read_only=True) as con:
-        con.execute(f"copy marts.fct_landed_packages to '{spark_table}/part-0.parquet'")
-    assert first_changed_date(lake, spark_dir=tmp_path / "spark") == expected
+    serving = _warehouse(tmp_path / "serving.duckdb", BUILT)
+    assert first_changed_date(lake, serving) == expected
 
 
 def test_no_warehouse_yet_means_a_full_build(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     _land(lake, BUILT)
-    assert first_changed_date(lake, build_file=tmp_path / "missing.duckdb") is None
-    assert first_changed_date(lake, spark_dir=tmp_path / "no-spark") is None
+    assert first_changed_date(lake, tmp_path / "missing.duckdb") is None
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
-    assert first_changed_date(lake, build_file=empty) is None
+    assert first_changed_date(lake, empty) is None
 
 
 def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
@@ -70,6 +63,6 @@ def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
     paths = DataPaths(lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "warehouse"))
     _land(paths.lake_path, [BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")])
     paths.warehouse_path.mkdir()
-    assert build_args(paths, on_spark=False) == ["build"]  # no warehouse yet: a full build
-    _warehouse(paths.warehouse_path / "build.duckdb", BUILT)
-    assert build_args(paths, on_spark=False) == ["build", "--vars", '{"rebuild_from": "2024-03-04"}']
+    assert build_args(paths) == ["build"]  # nothing published yet: a full build
+    _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)  # what the last successful build published
+    assert build_args(paths) == ["build", "--vars", '{"rebuild_from": "2024-03-04"}']

@@ -4,8 +4,9 @@ A daily build rebuilds each model from the day after its last built date. A bran
 higher revision, or landed late for a date the warehouse already holds, changes a date before that:
 the build must then run with `--vars '{rebuild_from: <date>}'` (macros/incremental.sql). The date is
 found by comparing what the lake holds (`landed_packages`: one row per branch-day, with its manifest's
-sha256) with what the warehouse was built from (`marts.fct_landed_packages`), so it needs no record
-of its own and gives the same answer however many builds failed or ran in between.
+sha256) with what the published warehouse was built from (`marts.fct_landed_packages` of the serving
+file, written only after a build succeeded, on either engine), so it needs no record of its own and a
+failed build is simply retried from the same date.
 """
 
 from __future__ import annotations
@@ -20,19 +21,23 @@ from warehouse.lake.layout import LANDED_PACKAGES
 BUILT_PACKAGES = ("marts", "fct_landed_packages")
 
 
-def first_changed_date(
-    lake: Path, build_file: Path | None = None, spark_dir: Path | None = None
-) -> date | None:
+def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
     """The earliest business date, up to the last one the warehouse holds, whose landed branch-days are
-    not the ones the warehouse was built from (a package re-sent with other content, or one landed late).
-    The warehouse is the DuckDB `build_file` or the Spark build in `spark_dir`. None when it is up to
-    date but for days after its last one, or when there is no warehouse yet (a full build follows)."""
+    not the ones the DuckDB `warehouse_file` was built from (a package re-sent with other content, or
+    one landed late). None when it is up to date but for days after its last one, or when there is no
+    warehouse yet (a full build follows)."""
     landed = lake / LANDED_PACKAGES
-    if not any(landed.glob("*/*/*.parquet")):
+    if not warehouse_file.exists() or not any(landed.glob("*/*/*.parquet")):
         return None
+    schema, table = BUILT_PACKAGES
     with duckdb.connect() as con:
-        built = _built_packages(con, build_file, spark_dir)
-        if built is None:
+        con.execute(f"attach '{warehouse_file}' as built (read_only)")
+        found = con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'built' "
+            "and schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+        if not found:
             return None
         row = con.execute(
             f"""
@@ -41,7 +46,7 @@ def first_changed_date(
                 from read_parquet('{landed}/*/*/*.parquet', hive_partitioning = true,
                                   hive_types_autocast = false)
             ),
-            built as (select business_date, branch_code, manifest_sha256 from {built})
+            built as (select business_date, branch_code, manifest_sha256 from built.{schema}.{table})
             select min(l.business_date)
             from landed as l
             left join built as b
@@ -53,26 +58,3 @@ def first_changed_date(
             """
         ).fetchall()
     return row[0][0] if row else None
-
-
-def _built_packages(
-    con: duckdb.DuckDBPyConnection, build_file: Path | None, spark_dir: Path | None
-) -> str | None:
-    """The relation holding the warehouse's landed packages, or None when it has none."""
-    schema, table = BUILT_PACKAGES
-    if build_file is not None:
-        if not build_file.exists():
-            return None
-        con.execute(f"attach '{build_file}' as built (read_only)")
-        found = con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'built' "
-            "and schema_name = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()[0][0]
-        return f"built.{schema}.{table}" if found else None
-    if spark_dir is not None:
-        folder = spark_dir / schema / table
-        if not any(folder.rglob("*.parquet")):
-            return None
-        return f"read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
-    return None

@@ -22,7 +22,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.defs.landing.lake_tables import lake_table_key
 from pipelines.defs.resources import DataPaths
-from warehouse.publish import BUILD_FILE
+from warehouse.publish import SERVING_FILE
 from warehouse.rebuild import first_changed_date
 from warehouse.settings import PROJECT_ROOT
 
@@ -66,15 +66,13 @@ class WarehouseTranslator(DagsterDbtTranslator):
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      paths: DataPaths) -> Iterator[Any]:
     os.environ.update(paths.dbt_env())
-    yield from dbt.cli(build_args(paths, runs_on_spark(dbt)), context=context).stream()
+    yield from dbt.cli(build_args(paths), context=context).stream()
 
 
-def build_args(paths: DataPaths, on_spark: bool) -> list[str]:
-    """`dbt build`, from the earliest date a corrected or late branch-day changed (warehouse/rebuild.py)."""
-    if on_spark:
-        changed = first_changed_date(paths.lake_path, spark_dir=paths.spark_path)
-    else:
-        changed = first_changed_date(paths.lake_path, build_file=paths.warehouse_path / BUILD_FILE)
+def build_args(paths: DataPaths) -> list[str]:
+    """`dbt build`, from the earliest date a corrected or late branch-day changed since the published
+    warehouse was built (warehouse/rebuild.py)."""
+    changed = first_changed_date(paths.lake_path, paths.warehouse_path / SERVING_FILE)
     if changed is None:
         return ["build"]
     return ["build", "--vars", json.dumps({"rebuild_from": changed.isoformat()})]
