@@ -29,6 +29,13 @@
     )
 {%- endmacro %}
 
+{#- the join of two relations on the client-security-day -#}
+{% macro same_group(left, right) -%}
+    {%- for column in ['business_date', 'client_id', 'market', 'security_code'] -%}
+        {{ left }}.{{ column }} = {{ right }}.{{ column }}{% if not loop.last %} and {% endif %}
+    {%- endfor -%}
+{%- endmacro %}
+
 {#- the quantity after a step -#}
 {% macro qty_after(event, qty_before) -%}
     cast({{ qty_before }} + case when {{ event }}.side in ('B', 'I') then {{ event }}.qty else -{{ event }}.qty end as bigint)
@@ -48,10 +55,7 @@
         e.cost_added
     from {{ events }} as e
     inner join {{ starts }} as s
-        on s.business_date = e.business_date
-        and s.client_id = e.client_id
-        and s.market = e.market
-        and s.security_code = e.security_code
+        on {{ same_group('s', 'e') }}
     where e.step_no = 1
 
     union all
@@ -71,17 +75,9 @@
         e.cost_added
     from {{ steps }} as prev
     inner join {{ events }} as prev_event
-        on prev_event.business_date = prev.business_date
-        and prev_event.client_id = prev.client_id
-        and prev_event.market = prev.market
-        and prev_event.security_code = prev.security_code
-        and prev_event.step_no = prev.step_no
+        on {{ same_group('prev_event', 'prev') }} and prev_event.step_no = prev.step_no
     inner join {{ events }} as e
-        on e.business_date = prev.business_date
-        and e.client_id = prev.client_id
-        and e.market = prev.market
-        and e.security_code = prev.security_code
-        and e.step_no = prev.step_no + 1
+        on {{ same_group('e', 'prev') }} and e.step_no = prev.step_no + 1
 {%- endmacro %}
 
 {% macro spark__cost_replay_steps(events, starts, steps) -%}
@@ -119,10 +115,7 @@
             ) as replay
         from {{ events }} as e
         inner join {{ starts }} as s
-            on s.business_date = e.business_date
-            and s.client_id = e.client_id
-            and s.market = e.market
-            and s.security_code = e.security_code
+            on {{ same_group('s', 'e') }}
         group by s.business_date, s.client_id, s.market, s.security_code, s.start_qty, s.start_cost
     ) as replayed
 {%- endmacro %}

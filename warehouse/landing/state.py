@@ -20,7 +20,7 @@ previous landed day's state. Landing day t reads one state partition: that of th
 
 Subscriptions are the exception. By the contract an allotment may name a subscription of any earlier
 day, so none can ever be dropped, and a state holding all of them, rewritten every day, would grow with
-the square of the history (a third of the `demo` lake's state after one year). Each partition of
+the square of the history (nearly half the `demo` lake's state after one year). Each partition of
 `_state_subscriptions` holds its own day's subscriptions (a small extract of that day's orders), and
 the rules read every earlier partition of the branch (`partitions_before`), only for a package that
 has an allotment or a security head office does not know.
