@@ -51,14 +51,13 @@ def publish_spark(warehouse_dir: Path, spark_dir: Path) -> Path:
             con.execute(f"create schema {schema}")
             for table in sorted(p for p in (spark_dir / folder).iterdir() if p.is_dir()):
                 files = str(table / "**" / "*.parquet")
-                has_files = any(table.rglob("*.parquet"))
                 if schema != "marts":
                     con.execute(f"create table {schema}.{table.name} as "
                                 "select * from read_parquet(?, hive_partitioning = true)", [files])
                     continue
                 # a mart's columns in the order of its contract (Spark puts the partition column last)
                 contract = mart_contract(table.name)
-                if has_files:
+                if any(table.rglob("*.parquet")):
                     columns = ", ".join(f'"{name}"' for name, _ in contract)
                     con.execute(f"create table marts.{table.name} as select {columns} "
                                 "from read_parquet(?, hive_partitioning = true)", [files])

@@ -19,6 +19,7 @@ from warehouse.lake.layout import LANDED_PACKAGES, PART_FILE, REFUSED_PACKAGES, 
 STAGING = "_staging"  # inside the lake, so every rename stays on one file system
 ROW_GROUP_ROWS = 1_000_000
 ZSTD_LEVEL = 3
+DICTIONARY, PLAIN = "dictionary", "PLAIN"  # column_encoding answers not given as column_encoding=
 
 
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:
@@ -42,8 +43,6 @@ def write_parquet(frame: pl.DataFrame, path: Path) -> None:
         or None,
     )
 
-
-DICTIONARY, PLAIN = "dictionary", "PLAIN"
 
 
 def column_encoding(column: pl.Series) -> str:

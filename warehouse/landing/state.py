@@ -151,11 +151,14 @@ def state_before(lake: Path, state: StateTable, branch: str, day: date) -> pl.Da
 def partitions_before(lake: Path, state: StateTable, branch: str, day: date) -> pl.DataFrame:
     """Every row of a state that is not cumulative from the branch's landed days before `day`."""
     assert not state.cumulative, state.table
-    days = [d for d in landed_days(lake, branch) if d < day]
-    paths = [partition_file(lake, state.table, d, branch) for d in days]
-    kept = [p for p in paths if p.is_file()]
-    # days landed before the state was kept: derived from their source file
-    derived = [state_as_of(lake, state, branch, d) for d, p in zip(days, paths, strict=True) if p not in kept]
+    kept: list[Path] = []
+    derived: list[pl.DataFrame] = []  # days landed before the state was kept: from their source file
+    for earlier in (d for d in landed_days(lake, branch) if d < day):
+        path = partition_file(lake, state.table, earlier, branch)
+        if path.is_file():
+            kept.append(path)
+        else:
+            derived.append(state_as_of(lake, state, branch, earlier))
     frames = ([pl.read_parquet(kept)] if kept else []) + derived
     return pl.concat(frames) if frames else state.empty()
 
