@@ -18,10 +18,14 @@ it). Everything is driven by environment variables:
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent
+sys.path.insert(0, str(REPO / "superset"))
+from serving import ServingConnection  # noqa: E402 (in superset/, put on the path just above)
+
 WAREHOUSE_DATA = Path(os.environ.get("WAREHOUSE_DATA", REPO / "data")).resolve()
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", WAREHOUSE_DATA / "warehouse")).resolve()
 SUPERSET_HOME = Path(os.environ.get("SUPERSET_HOME", WAREHOUSE_DATA / "superset")).resolve()
@@ -107,6 +111,11 @@ FEATURE_FLAGS = {
     "EMBEDDED_SUPERSET": False,
 }
 
+# Every query opens the warehouse anew (Superset's NullPool): one idle connection per process keeps the
+# DuckDB instance and its buffer cache alive between queries, reopened when publish swaps the file in
+# (superset/serving.py).
+ENGINE_CONTEXT_MANAGER = ServingConnection()
+
 # SQL Lab: read-only by construction. The warehouse database is registered with allow_dml = false and
 # the DuckDB file is opened with access_mode=read_only (see superset/assets/databases/).
 SQLLAB_TIMEOUT = 120
@@ -122,23 +131,27 @@ _CACHE_KIND = os.environ.get("SUPERSET_CACHE", "filesystem")
 _CACHE_TIMEOUT = int(os.environ.get("SUPERSET_CACHE_TIMEOUT", "3600"))
 
 
-def _cache(prefix: str, timeout: int = _CACHE_TIMEOUT) -> dict:
+def _cache(prefix: str, timeout: int = _CACHE_TIMEOUT, versioned: bool = False) -> dict:
+    """A cache; `versioned`: its keys carry the serving file's version, so a publish empties it."""
+    kind = {"simple": "SimpleCache", "filesystem": "FileSystemCache"}.get(_CACHE_KIND)
     if _CACHE_KIND == "off":
         return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
-    if _CACHE_KIND == "simple":
-        return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": timeout, "CACHE_KEY_PREFIX": prefix}
-    if _CACHE_KIND != "filesystem":
+    if kind is None:
         raise RuntimeError(f"SUPERSET_CACHE={_CACHE_KIND!r}: expected filesystem, simple or off")
-    return {
-        "CACHE_TYPE": "FileSystemCache",
-        "CACHE_DIR": str(SUPERSET_HOME / "cache" / prefix),
-        "CACHE_DEFAULT_TIMEOUT": timeout,
-        "CACHE_THRESHOLD": 20000,
-    }
+    config = {"CACHE_TYPE": kind, "CACHE_DEFAULT_TIMEOUT": timeout}
+    if kind == "SimpleCache":
+        config["CACHE_KEY_PREFIX"] = prefix
+    else:
+        config |= {"CACHE_DIR": str(SUPERSET_HOME / "cache" / prefix), "CACHE_THRESHOLD": 20000}
+    if versioned:
+        config["CACHE_TYPE"] = "serving.versioned_cache"
+        config["CACHE_OPTIONS"] = {"backend": kind, "serving_file": str(SERVING_FILE)}
+    return config
 
 
 CACHE_CONFIG = _cache("metadata")
-DATA_CACHE_CONFIG = _cache("data")
+# chart results: a publish makes the cached ones unreachable (superset/serving.py)
+DATA_CACHE_CONFIG = _cache("data", versioned=True)
 # filter state and explore form data must work across gunicorn workers even when caching is off
 FILTER_STATE_CACHE_CONFIG = {
     "CACHE_TYPE": "FileSystemCache",

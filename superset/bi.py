@@ -163,30 +163,32 @@ def bundle_zip() -> bytes:
     return buf.getvalue()
 
 
-def _demo_users(serving: Path) -> list[tuple[str, str, list[str], str]]:
-    """(username, first name, roles, password) of the demo personas, picked from the warehouse."""
-    import duckdb
+def _demo_users(database) -> list[tuple[str, str, list[str], str]]:
+    """(username, first name, roles, password) of the demo personas, picked from the warehouse (read
+    through Superset's own engine: the process keeps a connection of that configuration open)."""
+    from sqlalchemy import text
 
-    con = duckdb.connect(str(serving), read_only=True)
-    try:
+    with database.get_sqla_engine() as engine, engine.connect() as con:
         heads = con.execute(
-            "select broker_id, broker_name, branch_name from marts.dim_broker "
-            "where hierarchy_depth = 1 order by branch_code, broker_id limit 2"
+            text(
+                "select broker_id, broker_name, branch_name from marts.dim_broker "
+                "where hierarchy_depth = 1 order by branch_code, broker_id limit 2"
+            )
         ).fetchall()
         broker = (
             con.execute(
                 # the deepest broker of the first head's branch that is some client's primary broker
-                "select broker_id, broker_name from marts.dim_broker "
-                "where hierarchy_depth > 1 and branch_code = (select branch_code from marts.dim_broker "
-                "where broker_id = ?) and broker_key in (select broker_key from "
-                "marts.fct_client_profile_monthly) order by hierarchy_depth desc, broker_id limit 1",
-                [heads[0][0]],
+                text(
+                    "select broker_id, broker_name from marts.dim_broker "
+                    "where hierarchy_depth > 1 and branch_code = (select branch_code from marts.dim_broker "
+                    "where broker_id = :head) and broker_key in (select broker_key from "
+                    "marts.fct_client_profile_monthly) order by hierarchy_depth desc, broker_id limit 1"
+                ),
+                {"head": heads[0][0]},
             ).fetchone()
             if heads
             else None
         )
-    finally:
-        con.close()
     users = [
         ("exec", "高管", [ROLE_EXEC], "exec"),
         ("analyst", "分析师", [ROLE_ANALYST], "analyst"),
@@ -309,7 +311,7 @@ def import_assets() -> list[tuple[str, str, list[str], str]]:
             dash.roles = [roles[r] for r in DASHBOARD_ROLES[dash.slug]]
             dash.published = True
 
-        demo = _demo_users(CONFIG.SERVING_FILE) if CONFIG.DEMO else []
+        demo = _demo_users(database) if CONFIG.DEMO else []
         gamma = sm.find_role("Gamma")
         for username, first, role_names, password in demo:
             user_roles = [gamma, *[roles[r] for r in role_names]]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -592,3 +594,47 @@ def test_branch_head_rankings_are_its_branch(superset, dataset_ids):
     # brokers have no access to the rankings
     resp = superset.session(users["broker"]).get(f"{superset.url}/api/v1/dashboard/rankings", timeout=60)
     assert resp.status_code in (403, 404), resp.text[:300]
+
+
+# ---------------------------------------------------------------------------------------------------
+# A warehouse published while Superset serves shows at once: Superset keeps a connection to the serving
+# file open between queries (superset/serving.py) and caches chart results, and neither may keep showing
+# the file that was swapped out.
+# ---------------------------------------------------------------------------------------------------
+RENAMED = "·改名后"
+
+
+def _swap_in_as_published(source, serving) -> None:
+    """As the publish step does: a complete file renamed onto the serving file."""
+    staged = serving.with_name(".serving-under-test")
+    shutil.copyfile(source, staged)
+    os.replace(staged, serving)
+
+
+def test_a_published_warehouse_shows_at_once(superset, admin, dataset_ids, tmp_path):
+    chart = CHARTS["ov_branch_rank"]
+    dataset_id = dataset_ids[chart["dataset_uuid"]]
+    labels, before = chart_data(admin, superset.url, chart, dataset_id)
+    assert chart_data(admin, superset.url, chart, dataset_id) == (labels, before)  # now cached, and warm
+    names = {row[labels.index("branch_name")] for row in before}
+    assert names and not any(RENAMED in name for name in names)
+
+    original = tmp_path / "original.duckdb"
+    shutil.copyfile(superset.serving, original)
+    renamed = tmp_path / "renamed.duckdb"
+    shutil.copyfile(superset.serving, renamed)
+    con = duckdb.connect(str(renamed))
+    try:
+        con.execute(f"update marts.dim_branch set branch_name = branch_name || '{RENAMED}'")
+    finally:
+        con.close()
+
+    _swap_in_as_published(renamed, superset.serving)
+    try:
+        labels, after = chart_data(admin, superset.url, chart, dataset_id)
+        assert {row[labels.index("branch_name")] for row in after} == {name + RENAMED for name in names}
+        _, expected = expected_rows(superset.serving, chart, "admin")
+        assert _sorted(after) == _sorted(expected)
+    finally:
+        _swap_in_as_published(original, superset.serving)
+    assert chart_data(admin, superset.url, chart, dataset_id) == (labels, before)
