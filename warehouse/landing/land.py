@@ -38,6 +38,7 @@ from .state import (
     SECURITIES_STATE,
     SUBSCRIPTIONS,
     fold,
+    partitions_to_write,
     refresh_later,
     states_for,
 )
@@ -257,7 +258,7 @@ def _land(package_dir: Path, lake: Path, manifest: Manifest) -> LandingResult:
             tables[spec.table + QUARANTINE_SUFFIX] = typed.quarantine
     if not events.is_empty():
         tables[DQ_EVENTS] = events
-    tables.update(states)
+    tables.update(partitions_to_write(lake, manifest.branch, manifest.business_date, states))
 
     rows_landed = {spec.name: files[spec.name].rows.height for spec in specs}
     violations = dict(events.group_by("rule", maintain_order=True).len().iter_rows())
