@@ -581,38 +581,9 @@ def _client_datasets() -> list[Dataset]:
         Dataset(
             key="bi_client_monthly",
             title="客户月度画像",
-            # business_date is the month's first day, so the dashboards' date range filter applies by month
-            sql=f"""
-select m.month_start_date as business_date, m.branch_code, b.branch_name, b.region_name, m.client_id,
-       c.client_name_masked, {label} as client_label,
-       coalesce(c.city, '未知') as city,
-       case c.gender when 'M' then '男' when 'F' then '女' else '未知' end as gender_name,
-       coalesce(c.risk_level, '未知') as risk_level,
-       cast(extract(year from c.birth_date) as integer) as birth_year, c.open_date,
-       coalesce(c.client_status_name_zh, '未知') as client_status_name,
-       coalesce(t.tier_name_zh, '未知') as tier_name, coalesce(t.tier_rank, 0) as tier_rank,
-       '上月·' || coalesce(pt.tier_name_zh, '未知') as from_tier,
-       '本月·' || coalesce(t.tier_name_zh, '未知') as to_tier,
-       coalesce(ab.band_name_zh, '未知') as age_band, coalesce(tb.band_name_zh, '未知') as tenure_band,
-       case when p.preferred_channel_code is null then '无委托' else coalesce(ch.channel_name_zh, '未知') end
-           as channel_name,
-       {CLIENT_BROKER_COLUMNS},
-       m.is_opened, m.is_closed_in_month, m.is_churned_in_month, m.is_active, m.is_reactivated,
-       m.is_effective_at_month_end, p.is_inactive_at_month_end, p.custody_in_count, p.custody_out_count,
-       p.custody_in_value, p.custody_out_value, m.open_day_count, m.open_total_assets,
-       m.month_end_total_assets, m.turnover, m.net_commission, m.pnl, m.client_count
-from marts.fct_client_monthly as m
-left join marts.fct_client_profile_monthly as p
-    on p.client_id = m.client_id and p.month_start_date = m.month_start_date
-left join marts.dim_client as c on c.client_key = m.client_key
-left join marts.dim_branch as b on b.branch_key = m.branch_key
-left join marts.dim_broker as k on k.broker_key = p.broker_key
-left join marts.dim_channel as ch on ch.channel_key = p.channel_key
-left join reference.client_tiers as t on t.tier_code = m.tier_key
-left join reference.client_tiers as pt on pt.tier_code = m.previous_tier_key
-left join reference.client_bands as ab on ab.band_code = p.age_band_code
-left join reference.client_bands as tb on tb.band_code = p.tenure_band_code
-""",
+            # business_date is the month's first day, so the dashboards' date range filter applies by month;
+            # the client-month fact joined with its profile and dimensions' names once per build (a mart)
+            sql="select * from marts.bi_client_monthly",
             verbose={
                 **CLIENT_VERBOSE,
                 "business_date": "月份(月初)",
