@@ -140,3 +140,21 @@
         {{ column }} < cast('{{ start }}' as date)
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    on-run-start: on Spark, a run with rebuild_from follows the removal of the build's date partitions
+    from that date on (warehouse/rebuild.py drop_spark_partitions_from). A Spark session that read the
+    tables before (a Thrift server, or one process running several builds) still lists the removed
+    files: every incremental table is refreshed first.
+-#}
+{% macro refresh_rebuilt_tables() -%}
+    {%- if execute and target.type in ('spark', 'databricks') and var('rebuild_from', none) -%}
+        {%- for node in graph.nodes.values()
+                if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
+            {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
+            {%- if relation is not none -%}
+                {%- do run_query('refresh table ' ~ relation) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

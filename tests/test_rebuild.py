@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.rebuild import first_changed_date
+from warehouse.rebuild import drop_spark_partitions_from, first_changed_date
 
 BUILT = [("2024-03-01", "1101", "a"), ("2024-03-01", "HQ", "b"), ("2024-03-04", "1101", "c")]
 
@@ -58,11 +58,25 @@ def test_no_warehouse_yet_means_a_full_build(tmp_path: Path) -> None:
 
 def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
     from pipelines.defs.resources import DataPaths
-    from pipelines.defs.transform.assets import build_args
+    from pipelines.defs.transform.assets import build_args, rebuild_from
 
     paths = DataPaths(lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "warehouse"))
     _land(paths.lake_path, [BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")])
     paths.warehouse_path.mkdir()
-    assert build_args(paths) == ["build"]  # nothing published yet: a full build
+    assert build_args(rebuild_from(paths)) == ["build"]  # nothing published yet: a full build
     _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)  # what the last successful build published
-    assert build_args(paths) == ["build", "--vars", '{"rebuild_from": "2024-03-04"}']
+    assert build_args(rebuild_from(paths)) == ["build", "--vars", '{"rebuild_from": "2024-03-04"}']
+
+
+def test_spark_partitions_from_the_rebuilt_date_are_dropped(tmp_path: Path) -> None:
+    daily = [f"intermediate/int_client_daily/business_date=2024-03-0{d}" for d in (1, 4, 5)]
+    monthly = [f"marts/fct_client_monthly/month_start_date={m}" for m in ("2024-02-01", "2024-03-01")]
+    for folder in [*daily, *monthly, "marts/dim_client"]:
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "part-0.parquet").write_bytes(b"")
+    dropped = drop_spark_partitions_from(tmp_path, date(2024, 3, 4))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in dropped) == [
+        daily[1], daily[2], monthly[1]
+    ]
+    left = sorted(p.parent.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("part-0.parquet"))
+    assert left == [daily[0], "marts/dim_client", monthly[0]]

@@ -11,6 +11,7 @@ failed build is simply retried from the same date.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -58,3 +59,32 @@ def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
             """
         ).fetchall()
     return row[0][0] if row else None
+
+
+# the folders of the Spark build's incremental tables (dbt_project.yml location_root), under
+# WAREHOUSE_SPARK_DIR, and the partition column of each kind of model (macros/incremental.sql)
+SPARK_TABLE_FOLDERS = ("intermediate", "marts")
+DATE_PARTITIONS = {"business_date": False, "month_start_date": True}  # column -> by month
+
+
+def drop_spark_partitions_from(spark_dir: Path, rebuild_from: date) -> list[Path]:
+    """Before a Spark build with `rebuild_from`: delete every business-date partition from that date on
+    (every month partition from its month on) of the Spark build's tables; returns the folders deleted.
+
+    On Spark an incremental run overwrites the partitions its new rows have (insert_overwrite). A
+    corrected branch-day can leave a date of a sparse model with no row at all (a day re-sent without
+    its cash flows), and that date's old partition would stay. DuckDB's `replace_dates` strategy
+    deletes those dates itself; Spark has no DELETE on Parquet tables, so the folders are removed here.
+    Every model then rebuilds from its last remaining date (macros/incremental.sql `build_from`), which
+    is at most `rebuild_from`. Only a build directory this machine can write is cleared (the session
+    target, or a Thrift server sharing it)."""
+    month = rebuild_from.replace(day=1)
+    dropped: list[Path] = []
+    for folder in SPARK_TABLE_FOLDERS:
+        for column, by_month in DATE_PARTITIONS.items():
+            for partition in sorted((spark_dir / folder).glob(f"*/{column}=*")):
+                value = date.fromisoformat(partition.name.split("=", 1)[1][:10])
+                if value >= (month if by_month else rebuild_from):
+                    shutil.rmtree(partition)
+                    dropped.append(partition)
+    return dropped

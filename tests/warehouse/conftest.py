@@ -57,6 +57,23 @@ def land_until(inbox: Path, lake: Path, last_day: date) -> None:
             assert result.outcome == "landed", (package.path, result.reason)
 
 
+def correct_without_cash_flows(inbox: Path, lake: Path, day: date) -> None:
+    """Every branch re-sends `day` as the next revision with an empty cash_flows.csv."""
+    from tests.landing.helpers import edit, manifest_of, set_manifest
+    from warehouse.landing import land_package
+
+    files = lake / "cash_flows" / f"business_date={day}" / "*" / "*.parquet"
+    # the date had cash flows: the correction empties it
+    assert duckdb.sql(f"select count(*) from read_parquet('{files}')").fetchall()[0][0] > 0
+    for package in sorted((inbox / f"{day:%Y%m%d}").iterdir()):
+        if package.name == "HQ":
+            continue
+        edit(package, "cash_flows.csv", lambda text: text.splitlines(keepends=True)[0])
+        set_manifest(package, revision=manifest_of(package)["revision"] + 1)
+        result = land_package(package, lake)
+        assert result.outcome == "landed", (package, result.reason)
+
+
 def land_inbox(inbox: Path, lake: Path) -> None:
     from warehouse.landing import find_packages, land_package
 

@@ -11,31 +11,12 @@ on the same lake (EXCEPT ALL both ways).
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import duckdb
-from conftest import land_until, month_end_tiny, run_dbt_on
-
-from tests.landing.helpers import edit, manifest_of, set_manifest
+from conftest import correct_without_cash_flows, land_until, month_end_tiny, run_dbt_on
 
 SCHEMAS = ("marts", "intermediate")
-
-
-def _correct_without_cash_flows(inbox: Path, lake: Path, day: date) -> None:
-    """Every branch re-sends `day` as the next revision with an empty cash_flows.csv."""
-    from warehouse.landing import land_package
-
-    files = lake / "cash_flows" / f"business_date={day}" / "*" / "*.parquet"
-    # the date had cash flows: the correction empties it
-    assert duckdb.sql(f"select count(*) from read_parquet('{files}')").fetchall()[0][0] > 0
-    for package in sorted((inbox / f"{day:%Y%m%d}").iterdir()):
-        if package.name == "HQ":
-            continue
-        edit(package, "cash_flows.csv", lambda text: text.splitlines(keepends=True)[0])
-        set_manifest(package, revision=manifest_of(package)["revision"] + 1)
-        result = land_package(package, lake)
-        assert result.outcome == "landed", (package, result.reason)
 
 
 def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> None:
@@ -97,7 +78,7 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     _build(incremental, lake)
     land_until(inbox, lake, days[-1])
     _build(incremental, lake, "build")  # the data tests hold on the incremental build too
-    _correct_without_cash_flows(inbox, lake, days[-2])
+    correct_without_cash_flows(inbox, lake, days[-2])
     # the branch-days of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
     rebuild = f"{{rebuild_from: '{days[-2].isoformat()}'}}"
     _build(incremental, lake, "run", "--vars", rebuild)

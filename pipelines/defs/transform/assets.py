@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pipelines.defs.landing.lake_tables import lake_table_key
 from pipelines.defs.resources import DataPaths
 from warehouse.publish import SERVING_FILE
-from warehouse.rebuild import first_changed_date
+from warehouse.rebuild import drop_spark_partitions_from, first_changed_date
 from warehouse.settings import PROJECT_ROOT
 
 DBT_TARGET = os.environ.get("WAREHOUSE_DBT_TARGET", "duckdb")
@@ -66,13 +67,21 @@ class WarehouseTranslator(DagsterDbtTranslator):
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      paths: DataPaths) -> Iterator[Any]:
     os.environ.update(paths.dbt_env())
-    yield from dbt.cli(build_args(paths), context=context).stream()
+    changed = rebuild_from(paths)
+    if changed is not None and runs_on_spark(dbt):
+        dropped = drop_spark_partitions_from(paths.spark_path, changed)
+        context.log.info(f"rebuild from {changed}: {len(dropped)} Spark date partitions dropped first")
+    yield from dbt.cli(build_args(changed), context=context).stream()
 
 
-def build_args(paths: DataPaths) -> list[str]:
-    """`dbt build`, from the earliest date a corrected or late branch-day changed since the published
-    warehouse was built (warehouse/rebuild.py)."""
-    changed = first_changed_date(paths.lake_path, paths.warehouse_path / SERVING_FILE)
+def rebuild_from(paths: DataPaths) -> date | None:
+    """The earliest date a corrected or late branch-day changed since the published warehouse was built
+    (warehouse/rebuild.py), or None."""
+    return first_changed_date(paths.lake_path, paths.warehouse_path / SERVING_FILE)
+
+
+def build_args(changed: date | None) -> list[str]:
+    """`dbt build`, from the date `changed` when a built date changed."""
     if changed is None:
         return ["build"]
     return ["build", "--vars", json.dumps({"rebuild_from": changed.isoformat()})]
