@@ -12,7 +12,8 @@ failed build is simply retried from the same date.
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,46 @@ import duckdb
 from warehouse.lake.layout import LANDED_PACKAGES
 
 BUILT_PACKAGES = ("marts", "fct_landed_packages")
+
+
+@dataclass(frozen=True)
+class BuildWindow:
+    """What the next build rebuilds: `rebuild_from` (a corrected or late branch-day of a built date, or
+    None) and `test_from`, the first date it writes (the data tests read from there on,
+    macros/tests/test_window.sql); both None for a full build (no published warehouse)."""
+
+    rebuild_from: date | None
+    test_from: date | None
+
+
+def build_window(lake: Path, warehouse_file: Path) -> BuildWindow:
+    changed = first_changed_date(lake, warehouse_file)
+    last = last_built_date(warehouse_file)
+    if last is None:
+        return BuildWindow(changed, None)
+    after_last = last + timedelta(days=1)
+    return BuildWindow(changed, after_last if changed is None else min(changed, after_last))
+
+
+def last_built_date(warehouse_file: Path) -> date | None:
+    """The last business date the published DuckDB `warehouse_file` was built with (None: none)."""
+    if not warehouse_file.exists():
+        return None
+    schema, table = BUILT_PACKAGES
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse_file}' as built (read_only)")
+        if not _has_table(con, schema, table):
+            return None
+        return con.execute(f"select max(business_date) from built.{schema}.{table}").fetchall()[0][0]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'built' "
+        "and schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchall()[0][0]
+    return found > 0
 
 
 def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
@@ -33,12 +74,7 @@ def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
     schema, table = BUILT_PACKAGES
     with duckdb.connect() as con:
         con.execute(f"attach '{warehouse_file}' as built (read_only)")
-        found = con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'built' "
-            "and schema_name = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()[0][0]
-        if not found:
+        if not _has_table(con, schema, table):
             return None
         row = con.execute(
             f"""

@@ -4,6 +4,8 @@
     producer applied the events in another order or broke the moving-average rule.
 -#}
 {% test cost_replay_matches_positions(model, positions) %}
+{#- in a daily build: the rebuilt dates of the model, and the positions of those dates -#}
+{%- set window = test_window_start(node_of(model)) %}
 
 with
 
@@ -11,7 +13,7 @@ replayed as (
 
     select business_date, client_id, market, security_code, qty_after, cost_after
     from {{ model }}
-    where is_last_step and cost_after is not null
+    where is_last_step and cost_after is not null and {{ window_filter('business_date', window) }}
 
 ),
 
@@ -19,6 +21,7 @@ positions as (
 
     select business_date, client_id, market, security_code, sum(qty) as qty, sum(cost_amount) as cost_amount
     from {{ positions }}
+    where {{ window_filter('business_date', window) }}
     group by business_date, client_id, market, security_code
 
 )

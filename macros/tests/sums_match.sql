@@ -3,8 +3,10 @@
     `group_by`) exactly: an allocated or drilled-down cube adds back up to its parent's totals.
     A group missing on one side counts as zeros (a branch-day without clients has no broker rows).
     aggregate_parent: the parent is finer than group_by (a daily fact for a monthly cube): sum it too.
+    In a daily build both sides read the same rebuilt dates (macros/tests/test_window.sql).
 -#}
 {% test sums_match(model, parent, group_by, columns, aggregate_parent=false) %}
+{%- set window = shared_test_window(model, parent) %}
 
 with
 
@@ -16,6 +18,7 @@ child as (
         cast(sum({{ column }}) as decimal(38, 2)) as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ model }}
+    where {{ window_filter(window.model if window else none, window) }}
     group by {{ group_by | join(', ') }}
 
 ),
@@ -32,6 +35,7 @@ parent as (
         {%- endif %}
         {%- endfor %}
     from {{ parent }}
+    where {{ window_filter(window.other if window else none, window) }}
     {%- if aggregate_parent %}
     group by {{ group_by | join(', ') }}
     {%- endif %}

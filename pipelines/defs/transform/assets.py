@@ -3,7 +3,8 @@
 dbt tests run with `dbt build` and appear as asset checks. The lake's tables are the dbt sources
 (`lake/<table>`, declared in landing/lake_tables.py); `build_after_landing` runs the build and the
 publish step after each landing run. After a correction or a late package for a date the warehouse
-already holds, the build rebuilds from that date (`--vars {rebuild_from: ...}`).
+already holds, the build rebuilds from that date (`--vars {rebuild_from: ...}`); the data tests read
+the dates the build writes (`test_from`), the earlier ones were tested when they were built.
 
 The engine is the dbt target of profiles.yml: `duckdb` (default), `spark` (pyspark in the dbt
 process) or `spark_thrift` (a Spark Thrift server), chosen by WAREHOUSE_DBT_TARGET or per run by the
@@ -14,7 +15,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pipelines.defs.landing.lake_tables import lake_table_key
 from pipelines.defs.resources import DataPaths
 from warehouse.publish import SERVING_FILE
-from warehouse.rebuild import drop_spark_partitions_from, first_changed_date
+from warehouse.rebuild import BuildWindow, build_window, drop_spark_partitions_from
 from warehouse.settings import PROJECT_ROOT
 
 DBT_TARGET = os.environ.get("WAREHOUSE_DBT_TARGET", "duckdb")
@@ -67,24 +67,23 @@ class WarehouseTranslator(DagsterDbtTranslator):
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      paths: DataPaths) -> Iterator[Any]:
     os.environ.update(paths.dbt_env())
-    changed = rebuild_from(paths)
-    if changed is not None and runs_on_spark(dbt):
-        dropped = drop_spark_partitions_from(paths.spark_path, changed)
-        context.log.info(f"rebuild from {changed}: {len(dropped)} Spark date partitions dropped first")
-    yield from dbt.cli(build_args(changed), context=context).stream()
+    window = next_build(paths)
+    if window.rebuild_from is not None and runs_on_spark(dbt):
+        dropped = drop_spark_partitions_from(paths.spark_path, window.rebuild_from)
+        context.log.info(f"rebuild from {window.rebuild_from}: {len(dropped)} Spark date partitions dropped")
+    yield from dbt.cli(build_args(window), context=context).stream()
 
 
-def rebuild_from(paths: DataPaths) -> date | None:
-    """The earliest date a corrected or late branch-day changed since the published warehouse was built
-    (warehouse/rebuild.py), or None."""
-    return first_changed_date(paths.lake_path, paths.warehouse_path / SERVING_FILE)
+def next_build(paths: DataPaths) -> BuildWindow:
+    """What the build rebuilds and tests, against the published warehouse (warehouse/rebuild.py)."""
+    return build_window(paths.lake_path, paths.warehouse_path / SERVING_FILE)
 
 
-def build_args(changed: date | None) -> list[str]:
-    """`dbt build`, from the date `changed` when a built date changed."""
-    if changed is None:
-        return ["build"]
-    return ["build", "--vars", json.dumps({"rebuild_from": changed.isoformat()})]
+def build_args(window: BuildWindow) -> list[str]:
+    """`dbt build`, with the dates a daily build rebuilds from and tests from (none: a full build)."""
+    dates = {"rebuild_from": window.rebuild_from, "test_from": window.test_from}
+    chosen = {name: day.isoformat() for name, day in dates.items() if day is not None}
+    return ["build", "--vars", json.dumps(chosen)] if chosen else ["build"]
 
 
 defs = dg.Definitions(resources={"dbt": dbt})
