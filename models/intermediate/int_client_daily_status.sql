@@ -65,33 +65,42 @@ built as (
         cast(null as date) as business_date,
         cast(null as boolean) as is_active,
         cast(null as double) as log_return,
-        cast(null as boolean) as is_churned,
-        1 as recency
+        cast(null as boolean) as is_churned
     where 1 = 0
     {%- else %}
-    select
-        client_id,
-        business_date,
-        is_active,
-        log_return,
-        is_churned,
-        row_number() over (partition by client_id order by business_date desc) as recency
+    select client_id, business_date, is_active, log_return, is_churned
     from {{ this }}
     where {{ before('business_date', start) }}
     {%- endif %}
 
 ),
 
-prior as (
+-- the running values of each client's rows already built, by aggregates (no sort of the history)
+prior_days as (
 
     select
         client_id,
         min(business_date) as first_landed_date,
         max(case when is_active then business_date end) as last_fill_date,
         sum(coalesce(cast(log_return as decimal(38, 18)), 0)) as cumulative_log_return,
-        max(case when recency = 1 and is_churned then 1 else 0 end) = 1 as last_is_churned
+        max(business_date) as last_built_date
     from built
     group by client_id
+
+),
+
+prior as (
+
+    select
+        p.client_id,
+        p.first_landed_date,
+        p.last_fill_date,
+        p.cumulative_log_return,
+        -- churned on its last built day (in any of its branches that day)
+        max(case when b.is_churned then 1 else 0 end) = 1 as last_is_churned
+    from prior_days as p
+    inner join built as b on b.client_id = p.client_id and b.business_date = p.last_built_date
+    group by p.client_id, p.first_landed_date, p.last_fill_date, p.cumulative_log_return
 
 ),
 
