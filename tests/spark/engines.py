@@ -66,7 +66,8 @@ def build_on_both_engines(inbox: Path, work: Path) -> EngineBuilds:
         run_dbt(["seed", *SPARK, "--full-refresh"], work)
         run_dbt(["run", *SPARK, "--full-refresh"], work)
         unit_tests = run_dbt(["test", "--select", "test_type:unit", *SPARK], work)
-    return EngineBuilds(duckdb_file, spark_dir, {r.node.name: str(r.status) for r in unit_tests})
+    statuses = {r.node.name: str(r.status) for r in unit_tests if r.node.resource_type == "unit_test"}
+    return EngineBuilds(duckdb_file, spark_dir, statuses)
 
 
 SAME = {"types": {}, "extra_spark_columns": [], "only_duckdb": 0, "only_spark": 0}
