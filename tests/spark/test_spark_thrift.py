@@ -3,6 +3,9 @@ by warehouse/spark_server.py, as a brokerage would run one) gives every mart of 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -39,6 +42,18 @@ def _wait_for(port: int, server: subprocess.Popen, log: Path, seconds: float = 1
     )
 
 
+def _stop(server: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group; SIGKILL if it has not stopped within 30 s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, sig)
+        try:
+            server.wait(timeout=30)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 @pytest.fixture(scope="module")
 def thrift_build(
     tiny_builds: EngineBuilds, tmp_path_factory: pytest.TempPathFactory
@@ -53,6 +68,7 @@ def thrift_build(
             cwd=spark_dir,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped whole below
         )
     try:
         _wait_for(port, server, log)
@@ -64,8 +80,7 @@ def thrift_build(
             run_dbt(["run", *THRIFT], work)
         yield EngineBuilds(tiny_builds.duckdb_file, spark_dir, {})
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        _stop(server)
 
 
 @pytest.mark.parametrize("mart", MARTS)
