@@ -12,6 +12,8 @@ failed build is simply retried from the same date.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -44,23 +46,29 @@ def build_window(lake: Path, warehouse_file: Path) -> BuildWindow:
 
 def last_built_date(warehouse_file: Path) -> date | None:
     """The last business date the published DuckDB `warehouse_file` was built with (None: none)."""
-    if not warehouse_file.exists():
-        return None
     schema, table = BUILT_PACKAGES
-    with duckdb.connect() as con:
-        con.execute(f"attach '{warehouse_file}' as built (read_only)")
-        if not _has_table(con, schema, table):
+    with _built(warehouse_file) as con:
+        if con is None:
             return None
         return con.execute(f"select max(business_date) from built.{schema}.{table}").fetchall()[0][0]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = 'built' "
-        "and schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()[0][0]
-    return found > 0
+@contextmanager
+def _built(warehouse_file: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A connection with `warehouse_file` attached read-only as `built`; None when there is no such file
+    or it has no record of the packages it was built from."""
+    if not warehouse_file.exists():
+        yield None
+        return
+    schema, table = BUILT_PACKAGES
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse_file}' as built (read_only)")
+        found = con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'built' "
+            "and schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+        yield con if found else None
 
 
 def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
@@ -69,12 +77,11 @@ def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
     one landed late). None when it is up to date but for days after its last one, or when there is no
     warehouse yet (a full build follows)."""
     landed = lake / LANDED_PACKAGES
-    if not warehouse_file.exists() or not any(landed.glob("*/*/*.parquet")):
+    if not any(landed.glob("*/*/*.parquet")):
         return None
     schema, table = BUILT_PACKAGES
-    with duckdb.connect() as con:
-        con.execute(f"attach '{warehouse_file}' as built (read_only)")
-        if not _has_table(con, schema, table):
+    with _built(warehouse_file) as con:
+        if con is None:
             return None
         row = con.execute(
             f"""
