@@ -78,10 +78,10 @@ class ServingConnection:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-        self._version = version
         if version:  # the same engine settings as every query's, so they share the instance
             engine = database._get_sqla_engine(nullpool=True)  # noqa: SLF001 (the context manager's own)
             self._connection = engine.raw_connection()
+        self._version = version  # only once open: a failed open is tried again by the next query
 
 
 class VersionedCache:
