@@ -15,17 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.bi.conftest import _free_port
 from tests.spark.engines import MARTS, SAME, EngineBuilds, dbt_env, differences
 from tests.warehouse.conftest import PROJECT_DIR, run_dbt
 from warehouse import spark_server
 
 THRIFT = ["--target", "spark_thrift"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(port: int, server: subprocess.Popen, log: Path, seconds: float = 180) -> None:

@@ -164,9 +164,9 @@ def _source_rows(lake: Path, state: StateTable, day: date, branch: str) -> pl.Da
 def state_as_of(lake: Path, state: StateTable, branch: str, day: date) -> pl.DataFrame:
     """The state at the end of the landed day `day` of the branch: its partition, or the latest earlier
     partition (none: an empty state) folded with the source files of the days after it."""
-    path = partition_file(lake, state.table, day, branch)
-    if path.is_file():
-        return pl.read_parquet(path)
+    own = _partition(lake, state, day, branch)
+    if own is not None:
+        return pl.read_parquet(own)
     if not state.cumulative:
         return fold(state, state.empty(), _source_rows(lake, state, day, branch), day)
     earlier = [d for d in landed_days(lake, branch) if d < day]
