@@ -1,7 +1,7 @@
 """Benchmark: full and incremental dbt builds of the warehouse, at the presets given (default: demo).
 (Not named warehouse.py: beside the other scripts, that name would hide the `warehouse` package.)
 
-    python benchmarks/dbt_builds.py [--preset demo] [--workdir /tmp/brokerage-bench] [--fresh]
+    python benchmarks/dbt_builds.py [--preset demo] [--workdir /tmp/brokerage-bench] [--fresh] [--days N]
 
 The preset's inbox is generated and landed once into <workdir>/<preset>/lake (both are reused when
 present, e.g. after benchmarks/landing.py; --fresh regenerates). The benchmark then grows a second
@@ -12,6 +12,12 @@ lake day by day (hard links into the landed one) and builds it into its own Duck
   3. the days up to the first trading day of a month after twice that history, incremental (catch-up)
   4. that day, incremental build                                     -> one day on top of 2x history
   5. all days from scratch into a new file, full build               -> full build time and peak memory
+  6. publish that build (warehouse/publish.py)                        -> publish time, file sizes
+
+`--days N` builds only the first N landed days (a bench preset whose whole warehouse does not fit the
+disk); with too few days for a second month start, step 4's day is the last one. The full build and
+its serving file are left in <workdir>/<preset>/warehouse-bench/warehouse for benchmarks/charts.py
+(`--data <workdir>/<preset>/warehouse-bench`).
 
 Both timed days are the first trading day of their month, so they do the same work but for the
 history before them (a month's models grow with the days of the month so far). The slowest models of
@@ -29,11 +35,16 @@ import argparse
 import json
 import os
 import shutil
+import sys
+import time
 from pathlib import Path
 
 from dbt_child import run_dbt
 from landing import GENERATE, LAND, run_child
 from report import print_table
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from warehouse.publish import BUILD_FILE, publish  # noqa: E402
 
 
 def landed_days(lake: Path) -> list[str]:
@@ -50,8 +61,9 @@ def link_days(source: Path, target: Path, days: list[str]) -> None:
 
 
 def first_of_month_from(days: list[str], index: int) -> int:
-    """The index of the first trading day of a month at or after `index`."""
-    return next(i for i in range(max(index, 1), len(days)) if days[i][:7] != days[i - 1][:7])
+    """The index of the first trading day of a month at or after `index` (else the last day's)."""
+    starts = (i for i in range(max(index, 1), len(days)) if days[i][:7] != days[i - 1][:7])
+    return next(starts, len(days) - 1)
 
 
 def slowest_models(work: Path, label: str, count: int = 5) -> list[tuple[str, float]]:
@@ -64,14 +76,14 @@ def slowest_models(work: Path, label: str, count: int = 5) -> list[tuple[str, fl
     return timed[:count]
 
 
-def bench(preset: str, workdir: Path, fresh: bool) -> tuple[dict[str, str], list[str]]:
+def bench(preset: str, workdir: Path, fresh: bool, day_count: int | None) -> tuple[dict[str, str], list[str]]:
     root = workdir / preset
     if fresh:
         shutil.rmtree(root, ignore_errors=True)
     if not (root / "inbox").is_dir():
         run_child(GENERATE, preset, str(root))
     run_child(LAND, str(root))  # lands only what is pending
-    days = landed_days(root / "lake")
+    days = landed_days(root / "lake")[:day_count]
     one = first_of_month_from(days, len(days) // 3)
     two = first_of_month_from(days, 2 * one)
 
@@ -97,10 +109,15 @@ def bench(preset: str, workdir: Path, fresh: bool) -> tuple[dict[str, str], list
         window = ["--vars", json.dumps({"test_from": days[index]})]
         results[f"day on {label} tests"] = run_dbt(["test", *window], lake, staged, work)
 
+    staged.unlink()  # room on the disk for the full build
     link_days(root / "lake", lake, days[two + 1:])
-    full = work / "full.duckdb"
+    full = work / "warehouse" / BUILD_FILE
+    full.parent.mkdir()
     run_dbt(["seed"], lake, full, work)
     results["full all"] = run_dbt(["build"], lake, full, work)
+    started = time.perf_counter()
+    serving = publish(full.parent)
+    results["publish"] = {"seconds": time.perf_counter() - started}
     (work / "results.json").write_text(json.dumps(results, indent=2))
 
     r = results
@@ -110,6 +127,9 @@ def bench(preset: str, workdir: Path, fresh: bool) -> tuple[dict[str, str], list
         "full build, all days (s)": f"{r['full all']['seconds']:,.0f}",
         "full build peak MB": f"{r['full all']['max_rss_mb']:,.0f}",
         "catch-up run (s)": f"{r['catch-up']['seconds']:,.0f}",
+        "build file MB": f"{full.stat().st_size / 1e6:,.0f}",
+        "publish (s)": f"{r['publish']['seconds']:,.1f}",
+        "serving file MB": f"{serving.stat().st_size / 1e6:,.0f}",
     }
     for label, index in (("1x", one), ("2x", two)):
         day = r[f"day on {label}"]
@@ -134,8 +154,10 @@ def main() -> None:
     parser.add_argument("--preset", action="append", help="preset to measure (repeatable); default demo")
     parser.add_argument("--workdir", default=os.environ.get("BENCH_DIR", "/tmp/brokerage-bench"))
     parser.add_argument("--fresh", action="store_true", help="regenerate and re-land the inbox")
+    parser.add_argument("--days", type=int, help="build only the first N landed days")
     args = parser.parse_args()
-    measured = [bench(preset, Path(args.workdir), args.fresh) for preset in args.preset or ["demo"]]
+    presets = args.preset or ["demo"]
+    measured = [bench(preset, Path(args.workdir), args.fresh, args.days) for preset in presets]
     print_table([summary for summary, _ in measured])
     print("\n| preset | slowest | model on +1 day on 1x | model on +1 day on 2x |\n|---|--:|---|---|")
     print("\n".join(row for _, models in measured for row in models))

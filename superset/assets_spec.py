@@ -40,6 +40,7 @@ DATABASE_NAME = "证券经纪数仓"
 DATABASE_KEY = "warehouse"
 # rewritten to the absolute serving file by `bi.py import`; committed relative to the repository
 DATABASE_URI = "duckdb:///data/warehouse/serving.duckdb?access_mode=read_only"
+READER_CONFIG = {"access_mode": "read_only", "enable_external_access": False, "lock_configuration": True}
 
 # every dataset's SQL ends with this comment: the viewer becomes part of the cache key, so row-level
 # security clauses that use {{ current_username() }} never share cached results between users
@@ -846,14 +847,15 @@ left join marts.dim_branch as b on b.branch_key = f.branch_key
         ),
         Dataset(
             key="bi_client_positions",
-            title="客户持仓明细",
+            title="客户月末持仓",
+            # the statement's holdings: each month's end (the client's last landed day of the month)
             sql=f"""
 select o.business_date, o.branch_code, b.branch_name, b.region_name, o.client_id,
        {label} as client_label, {CLIENT_BROKER_COLUMNS},
        o.security_key, coalesce(s.security_name, o.security_code) as security_name, o.qty, o.cost_amount,
        o.market_value, o.unrealized_pnl, o.unrealized_return,
        case when o.is_deeply_trapped then '深套' when o.is_trapped then '套牢' else '' end as trapped_flag
-from marts.fct_positions_daily as o
+from marts.fct_positions_monthly as o
 left join marts.dim_client as c on c.client_key = o.client_key
 left join marts.dim_branch as b on b.branch_key = o.branch_key
 left join marts.dim_security as s on s.security_key = o.security_key
@@ -1318,7 +1320,7 @@ CHARTS += [
     ),
     Chart(
         "ci_holdings",
-        "对帐单:持仓",
+        "对帐单:月末持仓",
         "raw_table",
         "bi_client_positions",
         [],
@@ -1949,7 +1951,9 @@ def database_yaml() -> dict:
         "allow_file_upload": False,
         "extra": {
             "allows_virtual_table_explore": True,
-            "engine_params": {"connect_args": {"config": {"access_mode": "read_only"}}},
+            # read only; no file, extension or other database reachable from SQL Lab (the lake's files
+            # hold ID numbers) and no setting changeable: the serving file holds every table it needs
+            "engine_params": {"connect_args": {"config": READER_CONFIG}},
             "metadata_params": {},
             "schemas_allowed_for_file_upload": [],
         },

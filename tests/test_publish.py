@@ -12,21 +12,40 @@ from warehouse.publish import BUILD_FILE, mart_contract, publish, publish_spark
 
 def _build(folder: Path, value: int) -> None:
     with duckdb.connect(str(folder / BUILD_FILE)) as con:
-        con.execute("create or replace table answer as select ? as value", [value])
+        for schema in ("marts", "reference", "intermediate", "staging"):
+            con.execute(f"create schema if not exists {schema}")
+        con.execute("create or replace table marts.answer as select ? as value", [value])
+        con.execute("create or replace table reference.boards as select 'STAR' as board_code")
+        con.execute("create or replace table intermediate.int_answer as select ? as value", [value])
+        lake = folder / "clients.parquet"
+        con.execute(f"copy (select '110101199001011234' as id_no) to '{lake}'")
+        con.execute(f"create or replace view staging.stg_clients as select * from read_parquet('{lake}')")
 
 
 def test_publish_swaps_the_build_in_while_a_reader_is_open(tmp_path: Path) -> None:
     _build(tmp_path, 1)
     serving = publish(tmp_path)
     reader = duckdb.connect(str(serving), read_only=True)
-    assert reader.sql("select value from answer").fetchall() == [(1,)]
+    assert reader.sql("select value from marts.answer").fetchall() == [(1,)]
 
     _build(tmp_path, 2)  # the writer works on its own file while the reader holds the serving one
     publish(tmp_path)
-    assert reader.sql("select value from answer").fetchall() == [(1,)]  # an open reader keeps its view
+    assert reader.sql("select value from marts.answer").fetchall() == [(1,)]  # an open reader keeps its view
     reader.close()
     with duckdb.connect(str(serving), read_only=True) as fresh:
-        assert fresh.sql("select value from answer").fetchall() == [(2,)]
+        assert fresh.sql("select value from marts.answer").fetchall() == [(2,)]
+
+
+def test_the_serving_file_holds_the_marts_and_reference_tables_only(tmp_path: Path) -> None:
+    """Not the intermediate tables, nor the staging views that read the lake's files (ID numbers)."""
+    _build(tmp_path, 1)
+    serving = publish(tmp_path)
+    with duckdb.connect(str(serving), read_only=True) as published:
+        relations = published.sql(
+            "select schema_name, table_name from duckdb_tables() union all "
+            "select schema_name, view_name from duckdb_views() where not internal order by all"
+        ).fetchall()
+    assert relations == [("marts", "answer"), ("reference", "boards")]
 
 
 def test_publish_without_a_build_says_so(tmp_path: Path) -> None:

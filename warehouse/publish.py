@@ -2,8 +2,13 @@
 
 dbt writes `build.duckdb` (one read-write process); Superset, the digests and analysts open
 `serving.duckdb` read-only. DuckDB allows either one writer or many readers on a file, never both, so
-the build is copied next to the serving file and renamed onto it: a reader sees the old warehouse
+the serving file is written next to the old one and renamed onto it: a reader sees the old warehouse
 or the new one, never a lock error or a half-written file.
+
+The serving file holds what readers use, the marts and the reference tables (seeds), as tables: not
+the intermediate tables (half of the build's size) nor the staging views, which read the lake's files
+(the ID numbers of clients.csv among them). So the readers' connections need no file access at all,
+and Superset opens the warehouse with external access off (superset/assets_spec.py).
 
 A build on Spark (dbt target spark, README "Scale-out on Spark") leaves Parquet tables instead:
 `publish_spark` copies its marts and reference tables into a new DuckDB file and swaps that in the
@@ -15,7 +20,6 @@ empty with the columns and types of its dbt contract (models/marts/**/_*__models
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -27,16 +31,34 @@ SPARK_FOLDER = "spark"  # <warehouse>/spark: the Spark build (WAREHOUSE_SPARK_DI
 # where the Spark build keeps each schema's tables, one folder of Parquet files per table
 # (dbt_project.yml: location_root of the models; the seeds are managed tables of the metastore)
 SPARK_SCHEMAS = {"marts": "marts", "reference": "managed/reference.db"}
+SERVED_SCHEMAS = tuple(SPARK_SCHEMAS)  # what the serving file holds, whichever engine built it
 MARTS_MODELS = Path(__file__).resolve().parents[1] / "models" / "marts"
 
 
 def publish(warehouse_dir: Path) -> Path:
-    """Atomically replace the serving file by a copy of the build file; returns the serving path."""
+    """Atomically replace the serving file by the build's marts and reference tables; the serving path."""
     build = warehouse_dir / BUILD_FILE
     if not build.exists():
         raise FileNotFoundError(f"no warehouse build at {build}: run the transform step first")
     staged = warehouse_dir / f".{SERVING_FILE}.publishing"
-    shutil.copyfile(build, staged)
+    staged.unlink(missing_ok=True)
+    # opened as dbt opens it (a process that ran dbt in-process shares its instance), only read
+    with duckdb.connect(str(build)) as con:
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"attach '{staged}' as staged")
+        source = con.execute("select current_database()").fetchall()[0][0]
+        for schema in SERVED_SCHEMAS:
+            con.execute(f"create schema staged.{schema}")
+            tables = con.execute(
+                "select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
+                "order by table_name",
+                [source, schema],
+            ).fetchall()
+            for (table,) in tables:  # rows in the build's order (a mart's clustering, e.g. by client)
+                con.execute(
+                    f'create table staged.{schema}."{table}" as select * from "{source}".{schema}."{table}"'
+                )
+        con.execute("detach staged")
     return _swap_in(staged, warehouse_dir / SERVING_FILE)
 
 

@@ -1,20 +1,20 @@
-{{ config(**daily_incremental_config()) }}
-{%- set start = build_from() %}
+{{ config(materialized='view') }}
 -- End-of-day positions valued at that day's valuation price (close; suspended: latest close;
 -- unlisted IPO: IPO price): market value, unrealized P&L 浮动盈亏 and return, trapped flags 套牢.
+-- A view, not a table: its readers (fct_positions_daily, int_client_daily, agg_holdings_daily) filter
+-- it by the dates they rebuild, and a join of one day's positions with that day's prices costs less
+-- than keeping a second copy of the largest table of the warehouse.
 with
 
 positions as (
 
     select * from {{ ref('stg_lake__positions') }}
-    where {{ since('business_date', start) }}
 
 ),
 
 prices as (
 
     select * from {{ ref('int_security_prices_daily') }}
-    where {{ since('business_date', start) }}
 
 ),
 

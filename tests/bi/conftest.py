@@ -45,6 +45,8 @@ class Superset:
         self.env = env
         self.data = data
         self.serving = data / "warehouse" / "serving.duckdb"
+        # the build also has the staging views over the lake, which are not published
+        self.build = data / "warehouse" / "build.duckdb"
 
     def session(self, user: str, password: str | None = None) -> requests.Session:
         """A logged-in session (form login with the CSRF token), ready for the REST API."""

@@ -215,6 +215,21 @@ def test_one_client_360_equals_the_marts(superset, session, ds_ids):
     wanted = ["business_date", "trade_time", "security_code", "qty", "amount", "commission", "realized_pnl"]
     assert _sorted([tuple(row[labels.index(c)] for c in wanted) for row in got]) == _sorted(fills)
     assert len(got) == len(fills) > 0
+    # the statement's holdings: each month's positions on the client's last landed day of that month
+    holdings = _query(
+        superset.serving,
+        "select p.business_date, coalesce(s.security_name, p.security_code), p.qty, p.cost_amount, "
+        "p.market_value from marts.fct_positions_daily as p "
+        "left join marts.dim_security as s on s.security_key = p.security_key "
+        "where p.client_id = ? and p.business_date in (select max(business_date) "
+        "from marts.fct_client_daily where client_id = ? group by month_start_date)",
+        [client_id, client_id],
+    )
+    chart = CHARTS["ci_holdings"]
+    labels, got = chart_data(session, superset.url, chart, ds_ids[chart["dataset_uuid"]], pick)
+    wanted = ["business_date", "security_name", "qty", "cost_amount", "market_value"]
+    assert _sorted([tuple(row[labels.index(c)] for c in wanted) for row in got]) == _sorted(holdings)
+    assert len(holdings) > 0
     # every chart of the dashboard answers for that one client exactly as DuckDB does
     where = f"client_label = '{label}'"
     for u in _chart_uuids(BY_SLUG["client"]):

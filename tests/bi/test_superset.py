@@ -305,14 +305,14 @@ def test_chart_data_equals_duckdb(superset, admin, dataset_ids, key):
         f"{chart['slice_name']}: Superset {got[:5]} != DuckDB {expected[:5]}"
     )
     if key in INDEPENDENT:
-        con = duckdb.connect(str(superset.serving), read_only=True)
+        con = duckdb.connect(str(superset.build), read_only=True)
         try:
             (value,) = con.execute(INDEPENDENT[key]).fetchone()
         finally:
             con.close()
         assert got == [(_norm(value),)], f"{chart['slice_name']}: {got} != marts {value}"
     if key in INDEPENDENT_ROWS:
-        con = duckdb.connect(str(superset.serving), read_only=True)
+        con = duckdb.connect(str(superset.build), read_only=True)
         try:
             rows = [tuple(_norm(v) for v in row) for row in con.execute(INDEPENDENT_ROWS[key]).fetchall()]
         finally:
@@ -369,7 +369,7 @@ def test_assets_dashboard_and_quality_marts_in_the_bundle():
 
 
 def test_landed_packages_mart_equals_the_lake_lists(superset):
-    con = duckdb.connect(str(superset.serving), read_only=True)
+    con = duckdb.connect(str(superset.build), read_only=True)
     try:
         expected = con.execute(LANDED_TOTALS).fetchall()
         got = con.execute(
@@ -469,10 +469,17 @@ def test_analyst_sql_lab_is_read_only(superset, ids):
     assert ok.status_code == 200, ok.text[:1000]
     row = ok.json()["data"][0]
     assert row["mode"] == "read_only" and row["n"] >= 2
+    clients = superset.data / "lake" / "clients"
+    assert any(clients.rglob("*.parquet"))  # the lake's client files hold the ID numbers
     for sql in (
         "DELETE FROM marts.dim_branch",
         "CREATE TABLE marts.bi_probe AS SELECT 1 AS x",
         "DROP TABLE marts.dim_branch",
+        # no file is reachable: not the lake (raw ID numbers), not the build, not the machine's
+        f"SELECT id_no FROM read_parquet('{clients}/*/*/*.parquet')",
+        f"ATTACH '{superset.build}' AS build",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SET enable_external_access = true",
     ):
         resp = _sqllab(session, superset.url, database_id, sql)
         assert resp.status_code >= 400, f"{sql!r} was accepted: {resp.text[:500]}"
