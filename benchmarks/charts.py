@@ -35,7 +35,7 @@ import assets_spec as spec  # noqa: E402
 import duckdb  # noqa: E402
 
 from tests.bi.conftest import BI, SUPERSET_PY, Superset, _free_port  # noqa: E402
-from tests.bi.test_superset import CHARTS, _dataset_ids  # noqa: E402
+from tests.bi.test_superset import CHARTS, DATASETS, _dataset_ids  # noqa: E402
 
 
 def superset_env(data: Path, port: int) -> dict[str, str]:
@@ -81,8 +81,8 @@ def busiest_client_label(serving: Path) -> str:
 def client_filter(dash: spec.Dashboard, chart_key: str, client: str) -> list[dict]:
     """The dashboard's client filter, on a chart in its scope (its dataset has the column)."""
     column = spec.FILTER_COLUMNS["client"][1]
-    dataset = spec.DATASET_BY_KEY[spec.CHART_BY_KEY[chart_key].dataset]
-    if "client" in dash.filters and column in dataset.sql:
+    dataset = DATASETS[CHARTS[spec._slug(chart_key)]["dataset_uuid"]]
+    if "client" in dash.filters and column in {c["column_name"] for c in dataset["columns"]}:
         return [{"col": column, "op": "IN", "val": [client]}]
     return []
 
