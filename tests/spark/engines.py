@@ -89,26 +89,35 @@ def differences(builds: EngineBuilds, mart: str) -> dict[str, object]:
             rows = con.sql(f"select count(*) from marts.{mart}").fetchall()[0][0]
             return {**SAME, "only_duckdb": rows}
         files = folder / "**" / "*.parquet"
-        spark = con.sql(f"select * from read_parquet('{files}', hive_partitioning = true)")
+        spark_relation = f"read_parquet('{files}', hive_partitioning = true)"
+        spark = con.sql(f"select * from {spark_relation}")
         spark_types = dict(zip(spark.columns, [str(t) for t in spark.types], strict=True))
-
-        def normalised(name: str, data_type: str) -> str:
-            return f'round("{name}", 12)' if data_type == "DOUBLE" else f'"{name}"'
-
-        columns = ", ".join(normalised(name, data_type) for name, data_type in duck)
-        duck_rows = f"select {columns} from marts.{mart}"
-        spark_rows = f"select {columns} from read_parquet('{files}', hive_partitioning = true)"
-
-        def count(query: str) -> int:
-            return con.sql(f"select count(*) from ({query})").fetchall()[0][0]
-
+        only_duckdb, only_spark = rows_apart(con, mart, duck, spark_relation)
         return {
             "types": {
                 name: spark_types.get(name) for name, data_type in duck if spark_types.get(name) != data_type
             },
             "extra_spark_columns": sorted(set(spark_types) - {name for name, _ in duck}),
-            "only_duckdb": count(f"{duck_rows} except all {spark_rows}"),
-            "only_spark": count(f"{spark_rows} except all {duck_rows}"),
+            "only_duckdb": only_duckdb,
+            "only_spark": only_spark,
         }
     finally:
         con.close()
+
+
+def rows_apart(
+    con: duckdb.DuckDBPyConnection, mart: str, columns: list[tuple[str, str]], other: str
+) -> tuple[int, int]:
+    """Rows of marts.<mart> not in the relation `other`, and of `other` not in the mart (EXCEPT ALL),
+    over the mart's `columns` (name, type); DOUBLEs rounded to 12 decimals (Spark sums in another order)."""
+
+    def normalised(name: str, data_type: str) -> str:
+        return f'round("{name}", 12)' if data_type == "DOUBLE" else f'"{name}"'
+
+    selected = ", ".join(normalised(name, data_type) for name, data_type in columns)
+    mine, theirs = f"select {selected} from marts.{mart}", f"select {selected} from {other}"
+
+    def count(query: str) -> int:
+        return con.sql(f"select count(*) from ({query})").fetchall()[0][0]
+
+    return count(f"{mine} except all {theirs}"), count(f"{theirs} except all {mine}")
