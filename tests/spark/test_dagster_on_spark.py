@@ -13,13 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.spark.engines import MARTS, EngineBuilds, rows_apart
-
-# as tests/spark/engines.py runs Spark: a short-lived JVM on small data
-SMALL_SPARK = {
-    "WAREHOUSE_SPARK_SHUFFLE_PARTITIONS": "1",
-    "WAREHOUSE_SPARK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=512m -XX:+UseSerialGC",
-}
+from tests.spark.engines import MARTS, SMALL_SPARK, EngineBuilds, mart_columns, rows_apart
 
 
 def test_the_pipeline_runs_its_transform_on_spark(tiny_builds: EngineBuilds, tmp_path: Path) -> None:
@@ -39,13 +33,7 @@ def test_the_pipeline_runs_its_transform_on_spark(tiny_builds: EngineBuilds, tmp
         con.execute(f"attach '{warehouse / 'serving.duckdb'}' as served (read_only)")
         apart = {}
         for mart in MARTS:
-            columns = con.sql(
-                "select column_name, data_type from duckdb_columns() "
-                "where database_name = current_database() and schema_name = 'marts' and table_name = ? "
-                "order by column_index",
-                params=[mart],
-            ).fetchall()
-            apart[mart] = rows_apart(con, mart, columns, f"served.marts.{mart}")
+            apart[mart] = rows_apart(con, mart, mart_columns(con, mart), f"served.marts.{mart}")
         rows = con.sql("select count(*) from served.marts.fct_fills").fetchall()[0][0]
     finally:
         # the DuckDB build's instance outlives this connection (dbt holds it): leave it as it was
