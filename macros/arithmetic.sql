@@ -57,3 +57,11 @@
 {% macro sum_bigint(expression) -%}
     cast(coalesce(sum({{ expression }}), 0) as bigint)
 {%- endmacro %}
+
+{#- log_return(daily_return): ln(1 + daily return) as DOUBLE, null when the return is unknown (or <= -100%) -#}
+{% macro log_return(daily_return) -%}
+    cast(
+        case when 1 + cast({{ daily_return }} as double) > 0 then ln(1 + cast({{ daily_return }} as double)) end
+        as double
+    )
+{%- endmacro %}

@@ -304,6 +304,7 @@ final as (
         open_date,
         open_date = business_date as is_opening_day,
         business_date = first_landed_date as is_first_landed_day,
+        first_landed_date,
         has_balance,
         cash_balance,
         market_value,

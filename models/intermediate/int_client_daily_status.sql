@@ -28,79 +28,72 @@
 --                          client: any period's time-weighted return is
 --                          exp(cumulative(end) - cumulative(day before start)) - 1; the CSI 300
 --                          (benchmark of the `indices` seed) has the same blocks for relative return.
--- Look-back windows are RANGE frames over a day number (portable: DuckDB, Spark, Postgres 11+); frame
--- offsets must be literals, so the day counts are read from the `thresholds` seed when the model runs.
-{%- set lookback_days = 90 -%}
-{%- set warning_days = 5 -%}
+--
+-- How the look-backs stay proportional to the days built (not to the history): every row carries its
+-- client's running totals (open TA, open days, net asset inflow, cumulative log-return, all exact
+-- DECIMALs), the month to date, the last fill and the first landed day, summed over the client's days
+-- (a client with rows in two branches on a day has the same values in both). A window sum is then the
+-- difference of two running totals: the day's, and the one "as of" the day before the window, i.e. on
+-- the client's last row on or before that date. The rows built before, from which a build starts, are
+-- read on the few days these look-ups land on (found when the model compiles: the last built day on or
+-- before each boundary); a client with no row on that day (a missing package, an account closed and
+-- reopened) is looked up in its own earlier rows.
+{#- the day counts of the look-backs (a dict: a `set` inside the loop would not outlive it) -#}
+{%- set days = {'lookback': 90, 'warning': 5} -%}
 {%- if execute -%}
     {%- set seeded = run_query(
         "select threshold_name, cast(threshold_value as integer) from " ~ ref('thresholds')
         ~ " where threshold_name in ('churn_lookback_days', 'churn_warning_trading_days')"
     ) -%}
     {%- for row in seeded.rows -%}
-        {%- if row[0] == 'churn_lookback_days' -%}{%- set lookback_days = row[1] -%}{%- endif -%}
-        {%- if row[0] == 'churn_warning_trading_days' -%}{%- set warning_days = row[1] -%}{%- endif -%}
+        {%- do days.update({'lookback' if row[0] == 'churn_lookback_days' else 'warning': row[1]}) -%}
     {%- endfor -%}
 {%- endif %}
-{#- Incremental: rows are rebuilt from `build_from` (no row depends on a later day); the inputs are
-    read from the earliest of the look-back windows before it (90 calendar days, 5 trading days, the
-    previous month for the tier and the month to date). Running values (last fill, first landed day,
-    cumulative log-return, the previous churn state) start from the rows already built before it. -#}
+{#- the day each look-back's running total is taken "as of" (the day before its window), for a day `DAY` -#}
+{%- set lookback_boundary = "cast(" ~ dbt.dateadd('day', -(days['lookback'] + 1), 'DAY') ~ " as date)" -%}
+{%- set inflow_boundary = "cast(" ~ dbt.dateadd('day', -days['lookback'], 'DAY') ~ " as date)" -%}
+{%- set month_boundary = "cast(" ~ dbt.dateadd('day', -1, dbt.date_trunc('month', 'DAY')) ~ " as date)" -%}
+{%- set previous_month_boundary = "cast(" ~ dbt.dateadd('day', -1, dbt.dateadd('month', -1, dbt.date_trunc('month', 'DAY'))) ~ " as date)" -%}
+{#- the values carried on every row, the same for all rows of a client and day -#}
+{%- set carried = {
+    'first_landed_date': 'date',
+    'last_fill_date': 'date',
+    'running_open_total_assets': 'decimal(38, 2)',
+    'running_open_day_count': 'bigint',
+    'running_net_asset_inflow': 'decimal(38, 2)',
+    'client_day_total_assets': 'decimal(38, 2)',
+    'cumulative_log_return_sum': 'decimal(38, 18)',
+} -%}
 {%- set start = build_from() %}
-{%- set read_start = lookback_from(start, days=lookback_days, trading_days=warning_days, months=1) %}
+{#- the built days the look-ups of the days to build land on (none on a full build) -#}
+{%- set history_dates = [] -%}
+{%- if execute and start is not none -%}
+    {%- set found = run_query(
+        "with calendar as (select calendar_date, trading_day_number from " ~ ref('int_trading_calendar')
+        ~ " where is_trading_day), new_days as (select distinct c.calendar_date as day, c.trading_day_number"
+        ~ " from " ~ ref('int_client_daily') ~ " as d inner join calendar as c on c.calendar_date = d.business_date"
+        ~ " where " ~ since('d.business_date', start) ~ "), boundaries as ("
+        ~ " select " ~ lookback_boundary | replace('DAY', 'day') ~ " as boundary_date from new_days"
+        ~ " union all select " ~ inflow_boundary | replace('DAY', 'day') ~ " from new_days"
+        ~ " union all select " ~ month_boundary | replace('DAY', 'day') ~ " from new_days"
+        ~ " union all select " ~ previous_month_boundary | replace('DAY', 'day') ~ " from new_days"
+        ~ " union all select w.calendar_date from new_days as n inner join calendar as w"
+        ~ " on w.trading_day_number = n.trading_day_number - " ~ days['warning']
+        ~ " union all select cast(" ~ dbt.dateadd('day', -1, "cast('" ~ start ~ "' as date)") ~ " as date)"
+        ~ "), built_days as (select distinct business_date from " ~ this
+        ~ " where " ~ before('business_date', start) ~ ")"
+        ~ " select distinct landed_date from (select max(b.business_date) as landed_date from boundaries as x"
+        ~ " inner join built_days as b on b.business_date <= x.boundary_date group by x.boundary_date) as l"
+        ~ " order by landed_date"
+    ) -%}
+    {%- for row in found.rows -%}{%- do history_dates.append((row[0] | string)[:10]) -%}{%- endfor -%}
+{%- endif %}
 with
 
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
-    where {{ since('business_date', read_start) }}
-
-),
-
-built as (
-
-    {%- if start is none %}
-    select
-        cast(null as {{ dbt.type_string() }}) as client_id,
-        cast(null as date) as business_date,
-        cast(null as boolean) as is_active,
-        cast(null as double) as log_return,
-        cast(null as boolean) as is_churned
-    where 1 = 0
-    {%- else %}
-    select client_id, business_date, is_active, log_return, is_churned
-    from {{ this }}
-    where {{ before('business_date', start) }}
-    {%- endif %}
-
-),
-
--- the running values of each client's rows already built, by aggregates (no sort of the history)
-prior_days as (
-
-    select
-        client_id,
-        min(business_date) as first_landed_date,
-        max(case when is_active then business_date end) as last_fill_date,
-        sum(coalesce(cast(log_return as decimal(38, 18)), 0)) as cumulative_log_return,
-        max(business_date) as last_built_date
-    from built
-    group by client_id
-
-),
-
-prior as (
-
-    select
-        p.client_id,
-        p.first_landed_date,
-        p.last_fill_date,
-        p.cumulative_log_return,
-        -- churned on its last built day (in any of its branches that day)
-        max(case when b.is_churned then 1 else 0 end) = 1 as last_is_churned
-    from prior_days as p
-    inner join built as b on b.client_id = p.client_id and b.business_date = p.last_built_date
-    group by p.client_id, p.first_landed_date, p.last_fill_date, p.cumulative_log_return
+    where {{ since('business_date', start) }}
 
 ),
 
@@ -111,9 +104,187 @@ calendar as (
 
 ),
 
-tiers as (
+-- the client-day values, summed over the client's branches
+client_day_values as (
 
-    select * from {{ ref('client_tiers') }}
+    select
+        client_id,
+        business_date,
+        min(first_landed_date) as first_landed_date,
+        max(case when fill_count > 0 then business_date end) as fill_date,
+        {{ sum_money('case when has_balance then total_assets end') }} as open_total_assets,
+        {{ sum_bigint('case when has_balance then 1 else 0 end') }} as open_day_count,
+        {{ sum_money('net_asset_inflow') }} as net_asset_inflow,
+        {{ sum_money('total_assets') }} as client_day_total_assets,
+        -- summed as DECIMAL (exact, so a running sum does not depend on where a build started)
+        sum(coalesce(cast({{ log_return('daily_return') }} as decimal(38, 18)), 0)) as log_return_sum
+    from client_days
+    group by client_id, business_date
+
+),
+
+-- the rows built before, on the days the look-ups land on
+built as (
+
+    {%- if history_dates %}
+    {{ built_client_days(this, carried,
+        "business_date in (cast('" ~ (history_dates | join("' as date), cast('")) ~ "' as date))"
+    ) }}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as client_id,
+        cast(null as date) as business_date,
+        {%- for column, data_type in carried.items() %}
+        cast(null as {{ data_type }}) as {{ column }},
+        {%- endfor %}
+        cast(null as boolean) as is_churned
+    where 1 = 0
+    {%- endif %}
+
+),
+
+-- the clients landed before the build starts: their last built row is where their running values start
+state_requests as (
+
+    select
+        client_id,
+        {%- if start is none %}
+        cast(null as date) as boundary_date
+        {%- else %}
+        cast({{ dbt.dateadd('day', -1, "cast('" ~ start ~ "' as date)") }} as date) as boundary_date
+        {%- endif %}
+    from client_day_values
+    group by client_id
+    having {{ before('min(first_landed_date)', start) }}
+
+),
+
+{{ as_of('state', 'state_requests', 'built', carried,
+    built_client_days(this, carried, before('business_date', start) ~ ' and client_id in (select client_id from state_gaps)')
+    if start is not none else 'select * from built') }},
+
+running as (
+
+    select
+        v.client_id,
+        v.business_date,
+        cal.trading_day_number,
+        cast({{ dbt.date_trunc('month', 'v.business_date') }} as date) as month_start_date,
+        v.first_landed_date,
+        v.open_total_assets,
+        v.open_day_count,
+        v.client_day_total_assets,
+        -- the last landed fill before this day
+        coalesce(
+            max(v.fill_date) over (
+                partition by v.client_id order by v.business_date rows between unbounded preceding and 1 preceding
+            ),
+            s.last_fill_date
+        ) as previous_fill_date,
+        coalesce(
+            max(v.fill_date) over (
+                partition by v.client_id order by v.business_date rows between unbounded preceding and current row
+            ),
+            s.last_fill_date
+        ) as last_fill_date,
+        {%- for column, value in [
+            ('running_open_total_assets', 'open_total_assets'),
+            ('running_open_day_count', 'open_day_count'),
+            ('running_net_asset_inflow', 'net_asset_inflow'),
+            ('cumulative_log_return_sum', 'log_return_sum'),
+        ] %}
+        cast(coalesce(s.{{ column }}, 0) + sum(v.{{ value }}) over (
+            partition by v.client_id order by v.business_date rows between unbounded preceding and current row
+        ) as {{ carried[column] }}) as {{ column }},
+        {%- endfor %}
+        s.is_churned as last_built_is_churned
+    from client_day_values as v
+    inner join calendar as cal on cal.calendar_date = v.business_date
+    left join state as s on s.client_id = v.client_id
+
+),
+
+running_days as (
+
+    select
+        client_id,
+        business_date,
+        {%- for column in carried %}
+        {{ column }},
+        {%- endfor %}
+        cast(null as boolean) as is_churned
+    from running
+
+),
+
+-- every client-day that can be looked up: the built days needed, and the days being built
+timeline as (
+
+    select * from built
+    union all
+    select * from running_days
+
+),
+
+-- each day's look-up boundaries, for clients landed by then
+boundaries as (
+
+    select
+        r.client_id,
+        r.business_date,
+        {{ lookback_boundary | replace('DAY', 'r.business_date') }} as lookback_boundary_date,
+        {{ inflow_boundary | replace('DAY', 'r.business_date') }} as inflow_boundary_date,
+        {{ month_boundary | replace('DAY', 'r.business_date') }} as month_boundary_date,
+        {{ previous_month_boundary | replace('DAY', 'r.business_date') }} as previous_month_boundary_date,
+        w.calendar_date as warning_boundary_date
+    from running as r
+    left join calendar as w on w.trading_day_number = r.trading_day_number - {{ days['warning'] }}
+
+),
+
+boundary_requests as (
+
+    select distinct client_id, boundary_date
+    from (
+        {%- for kind in ['lookback', 'inflow', 'month', 'previous_month', 'warning'] %}
+        select b.client_id, b.{{ kind }}_boundary_date as boundary_date, r.first_landed_date
+        from boundaries as b
+        inner join running as r on r.client_id = b.client_id and r.business_date = b.business_date
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as requested
+    where first_landed_date <= boundary_date
+
+),
+
+{{ as_of('looked_up', 'boundary_requests', 'timeline', carried,
+    (built_client_days(this, carried, before('business_date', start) ~ ' and client_id in (select client_id from looked_up_gaps)')
+     ~ ' union all ' if start is not none else '')
+    ~ 'select * from running_days where client_id in (select client_id from looked_up_gaps)') }},
+
+benchmark as (
+
+    select
+        q.business_date,
+        q.close_price as benchmark_close,
+        {{ ratio('q.close_price - q.prev_close_price', 'q.prev_close_price') }} as benchmark_daily_return
+    from {{ ref('stg_lake__index_quotes') }} as q
+    inner join {{ ref('indices') }} as i on i.index_code = q.index_code and i.is_benchmark
+
+),
+
+benchmark_cumulative as (
+
+    select
+        business_date,
+        benchmark_close,
+        benchmark_daily_return,
+        sum(coalesce(cast({{ log_return('benchmark_daily_return') }} as decimal(38, 18)), 0)) over (
+            order by business_date rows between unbounded preceding and current row
+        ) as benchmark_cumulative_log_return
+    from benchmark
 
 ),
 
@@ -136,195 +307,105 @@ closed_statuses as (
 
 ),
 
-benchmark as (
+tiers as (
 
-    select
-        q.business_date,
-        q.close_price as benchmark_close,
-        {{ ratio('q.close_price - q.prev_close_price', 'q.prev_close_price') }} as benchmark_daily_return
-    from {{ ref('stg_lake__index_quotes') }} as q
-    inner join {{ ref('indices') }} as i on i.index_code = q.index_code and i.is_benchmark
+    select * from {{ ref('client_tiers') }}
 
 ),
 
-benchmark_cumulative as (
+-- the client-day look-backs: a window's sum is the day's running total less the one before the window
+client_looks as (
 
     select
-        business_date,
-        benchmark_close,
-        benchmark_daily_return,
-        sum(coalesce(cast(ln(1 + cast(benchmark_daily_return as double)) as decimal(38, 18)), 0)) over (
-            order by business_date rows between unbounded preceding and current row
-        ) as benchmark_cumulative_log_return
-    from benchmark
-
-),
-
-numbered as (
-
-    select
-        d.business_date,
-        d.branch_code,
-        d.client_id,
-        d.open_date,
-        d.is_first_landed_day,
-        d.has_balance,
-        d.total_assets,
-        d.market_value,
-        d.trapped_market_value,
-        d.deeply_trapped_market_value,
-        d.net_asset_inflow,
-        d.daily_return,
-        d.fill_count,
-        cal.trading_day_number,
-        {{ dbt.datediff("cast('2000-01-01' as date)", 'd.business_date', 'day') }} as day_number,
-        cast({{ dbt.date_trunc('month', 'd.business_date') }} as date) as month_start_date,
+        r.*,
+        b.warning_boundary_date,
+        {{ average(
+            'r.running_open_total_assets - r.open_total_assets - coalesce(lookback.running_open_total_assets, 0)',
+            'r.running_open_day_count - r.open_day_count - coalesce(lookback.running_open_day_count, 0)'
+        ) }} as lookback_daily_average_assets,
+        cast(r.running_net_asset_inflow - coalesce(inflow.running_net_asset_inflow, 0) as decimal(38, 2))
+            as lookback_net_asset_inflow,
+        cast(coalesce(warning.running_net_asset_inflow, 0) - r.running_net_asset_inflow as decimal(38, 2))
+            as warning_net_asset_outflow,
+        case when warning.as_of_date = b.warning_boundary_date then warning.client_day_total_assets end
+            as warning_boundary_total_assets,
+        cast(r.running_open_total_assets - coalesce(month_end.running_open_total_assets, 0) as decimal(38, 2))
+            as month_to_date_open_total_assets,
+        cast(r.running_open_day_count - coalesce(month_end.running_open_day_count, 0) as bigint)
+            as month_to_date_open_day_count,
+        -- the previous calendar month's open TA and days, when it has a landed day
         case
-            when pr.first_landed_date < min(d.business_date) over (partition by d.client_id) then pr.first_landed_date
-            else min(d.business_date) over (partition by d.client_id)
-        end as first_landed_date,
-        pr.last_fill_date as prior_fill_date,
-        coalesce(pr.cumulative_log_return, 0) as prior_cumulative_log_return
-    from client_days as d
-    inner join calendar as cal on cal.calendar_date = d.business_date
-    left join prior as pr on pr.client_id = d.client_id
-
-),
-
-windowed as (
-
-    select
-        n.*,
-        -- the last landed fill before this day
-        coalesce(
-            max(case when n.fill_count > 0 then n.business_date end) over (
-                partition by n.client_id order by n.business_date
-                rows between unbounded preceding and 1 preceding
-            ),
-            n.prior_fill_date
-        ) as previous_fill_date,
-        sum(case when n.has_balance then n.total_assets end) over (
-            partition by n.client_id order by n.day_number
-            range between {{ lookback_days }} preceding and 1 preceding
-        ) as lookback_assets_sum,
-        sum(case when n.has_balance then 1 else 0 end) over (
-            partition by n.client_id order by n.day_number
-            range between {{ lookback_days }} preceding and 1 preceding
-        ) as lookback_open_days,
-        sum(n.net_asset_inflow) over (
-            partition by n.client_id order by n.day_number
-            range between {{ lookback_days - 1 }} preceding and current row
-        ) as lookback_net_asset_inflow,
-        sum(case when n.has_balance then n.total_assets end) over (
-            partition by n.client_id, n.month_start_date order by n.business_date
-            rows between unbounded preceding and current row
-        ) as month_to_date_assets_sum,
-        sum(case when n.has_balance then 1 else 0 end) over (
-            partition by n.client_id, n.month_start_date order by n.business_date
-            rows between unbounded preceding and current row
-        ) as month_to_date_open_days,
-        sum(n.net_asset_inflow) over (
-            partition by n.client_id order by n.trading_day_number
-            range between {{ warning_days - 1 }} preceding and current row
-        ) as warning_net_asset_inflow,
-        -- summed as DECIMAL (exact, so the running sum does not depend on where a build started)
-        n.prior_cumulative_log_return + sum(
-            case when {{ since('n.business_date', start) }} then
-                coalesce(
-                    cast(
-                        cast(
-                            case when 1 + cast(n.daily_return as double) > 0 then ln(1 + cast(n.daily_return as double)) end
-                            as double
-                        ) as decimal(38, 18)
-                    ),
-                    0
-                )
-            else 0 end
-        ) over (
-            partition by n.client_id order by n.business_date rows between unbounded preceding and current row
-        ) as cumulative_log_return
-    from numbered as n
-
-),
-
-monthly_assets as (
-
-    select
-        client_id,
-        month_start_date,
-        {{ sum_money('case when has_balance then total_assets end') }} as open_total_assets,
-        {{ sum_bigint('case when has_balance then 1 else 0 end') }} as open_day_count
-    from numbered
-    group by client_id, month_start_date
-
-),
-
-monthly_tiers as (
-
-    select
-        m.client_id,
-        m.month_start_date,
-        {{ average('m.open_total_assets', 'm.open_day_count') }} as daily_average_assets,
-        t.tier_code,
-        t.tier_rank
-    from monthly_assets as m
-    left join tiers as t
-        on m.open_day_count > 0
-        and m.open_total_assets >= t.min_daily_avg_assets * m.open_day_count
-        and (t.max_daily_avg_assets is null or m.open_total_assets < t.max_daily_avg_assets * m.open_day_count)
+            when month_end.as_of_date >= {{ dbt.dateadd('month', -1, 'r.month_start_date') }} then cast(
+                month_end.running_open_total_assets - coalesce(previous_month_end.running_open_total_assets, 0)
+                as decimal(38, 2))
+        end as previous_month_open_total_assets,
+        case
+            when month_end.as_of_date >= {{ dbt.dateadd('month', -1, 'r.month_start_date') }} then cast(
+                month_end.running_open_day_count - coalesce(previous_month_end.running_open_day_count, 0)
+                as bigint)
+        end as previous_month_open_day_count
+    from running as r
+    inner join boundaries as b on b.client_id = r.client_id and b.business_date = r.business_date
+    left join looked_up as lookback
+        on lookback.client_id = r.client_id and lookback.boundary_date = b.lookback_boundary_date
+    left join looked_up as inflow
+        on inflow.client_id = r.client_id and inflow.boundary_date = b.inflow_boundary_date
+    left join looked_up as warning
+        on warning.client_id = r.client_id and warning.boundary_date = b.warning_boundary_date
+    left join looked_up as month_end
+        on month_end.client_id = r.client_id and month_end.boundary_date = b.month_boundary_date
+    left join looked_up as previous_month_end
+        on previous_month_end.client_id = r.client_id
+        and previous_month_end.boundary_date = b.previous_month_boundary_date
 
 ),
 
 flagged as (
 
     select
-        w.business_date,
-        w.branch_code,
-        w.client_id,
-        w.month_start_date,
-        w.fill_count > 0 as is_active,
-        cast(case when w.has_balance then 1 else 0 end as bigint) as open_day_count,
-        cast(case when w.has_balance then w.total_assets else 0 end as decimal(38, 2)) as open_total_assets,
-        w.previous_fill_date,
+        d.business_date,
+        d.branch_code,
+        d.client_id,
+        c.month_start_date,
+        d.fill_count > 0 as is_active,
+        cast(case when d.has_balance then 1 else 0 end as bigint) as open_day_count,
+        cast(case when d.has_balance then d.total_assets else 0 end as decimal(38, 2)) as open_total_assets,
+        c.previous_fill_date,
         -- calendar days without a fill before this day, counted from the last landed fill, else from
         -- the later of the open date and the first landed day
         {{ dbt.datediff(
-            'coalesce(w.previous_fill_date, case when w.open_date > w.first_landed_date'
-            ~ ' then w.open_date else w.first_landed_date end)',
-            'w.business_date', 'day') }} as days_without_fill,
+            'coalesce(c.previous_fill_date, case when d.open_date > c.first_landed_date'
+            ~ ' then d.open_date else c.first_landed_date end)',
+            'd.business_date', 'day') }} as days_without_fill,
         closed.client_id is not null as is_closed,
-        {{ average('w.lookback_assets_sum', 'w.lookback_open_days') }} as lookback_daily_average_assets,
-        {{ average('w.month_to_date_assets_sum', 'w.month_to_date_open_days') }}
+        c.lookback_daily_average_assets,
+        {{ average('c.month_to_date_open_total_assets', 'c.month_to_date_open_day_count') }}
             as month_to_date_daily_average_assets,
-        cast(w.lookback_net_asset_inflow as decimal(38, 2)) as lookback_net_asset_inflow,
-        cast(-w.warning_net_asset_inflow as decimal(38, 2)) as warning_net_asset_outflow,
+        c.previous_month_open_total_assets,
+        c.previous_month_open_day_count,
+        c.lookback_net_asset_inflow,
+        c.warning_net_asset_outflow,
         case
-            when warning_start.client_id is not null then warning_start.total_assets
-            when w.open_date > start_day.calendar_date then cast(0 as decimal(38, 2))
+            when c.warning_boundary_total_assets is not null then c.warning_boundary_total_assets
+            when d.open_date > c.warning_boundary_date then cast(0 as decimal(38, 2))
         end as warning_start_total_assets,
-        {{ ratio('w.trapped_market_value', 'w.market_value') }} as trapped_degree,
-        {{ ratio('w.deeply_trapped_market_value', 'w.market_value') }} as deeply_trapped_degree,
-        cast(
-            case when 1 + cast(w.daily_return as double) > 0 then ln(1 + cast(w.daily_return as double)) end
-            as double
-        ) as log_return,
-        cast(w.cumulative_log_return as double) as cumulative_log_return,
-        w.total_assets,
-        w.has_balance
-    from windowed as w
+        {{ ratio('d.trapped_market_value', 'd.market_value') }} as trapped_degree,
+        {{ ratio('d.deeply_trapped_market_value', 'd.market_value') }} as deeply_trapped_degree,
+        cast({{ log_return('d.daily_return') }} as double) as log_return,
+        d.total_assets,
+        c.last_built_is_churned,
+        {%- for column in carried %}
+        c.{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from client_days as d
+    inner join client_looks as c on c.client_id = d.client_id and c.business_date = d.business_date
     left join client_records as closed
-        on closed.client_id = w.client_id
+        on closed.client_id = d.client_id
         and closed.recency = 1
         and (
-            closed.close_date <= w.business_date
+            closed.close_date <= d.business_date
             or (closed.close_date is null and closed.status in (select client_status from closed_statuses))
         )
-    left join calendar as start_day
-        on start_day.trading_day_number = w.trading_day_number - {{ warning_days }}
-    left join numbered as warning_start
-        on warning_start.client_id = w.client_id
-        and warning_start.trading_day_number = w.trading_day_number - {{ warning_days }}
-    where {{ since('w.business_date', start) }}
 
 ),
 
@@ -344,9 +425,10 @@ final as (
         f.open_day_count,
         f.open_total_assets,
         f.month_to_date_daily_average_assets,
-        previous_month.daily_average_assets as previous_month_daily_average_assets,
-        previous_month.tier_code,
-        previous_month.tier_rank,
+        {{ average('f.previous_month_open_total_assets', 'f.previous_month_open_day_count') }}
+            as previous_month_daily_average_assets,
+        t.tier_code,
+        t.tier_rank,
         f.is_closed,
         f.lookback_daily_average_assets,
         f.lookback_net_asset_inflow,
@@ -367,14 +449,22 @@ final as (
         f.trapped_degree,
         f.deeply_trapped_degree,
         f.log_return,
-        f.cumulative_log_return,
+        cast(f.cumulative_log_return_sum as double) as cumulative_log_return,
         b.benchmark_close,
         b.benchmark_daily_return,
-        cast(b.benchmark_cumulative_log_return as double) as benchmark_cumulative_log_return
+        cast(b.benchmark_cumulative_log_return as double) as benchmark_cumulative_log_return,
+        f.last_built_is_churned,
+        {%- for column in carried %}
+        f.{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from flagged as f
-    left join monthly_tiers as previous_month
-        on previous_month.client_id = f.client_id
-        and previous_month.month_start_date = {{ dbt.dateadd('month', -1, 'f.month_start_date') }}
+    left join tiers as t
+        on f.previous_month_open_day_count > 0
+        and f.previous_month_open_total_assets >= t.min_daily_avg_assets * f.previous_month_open_day_count
+        and (
+            t.max_daily_avg_assets is null
+            or f.previous_month_open_total_assets < t.max_daily_avg_assets * f.previous_month_open_day_count
+        )
     left join benchmark_cumulative as b on b.business_date = f.business_date
 
 ),
@@ -389,12 +479,21 @@ churn as (
 )
 
 select
-    c.*,
+    {%- for column in [
+        'business_date', 'branch_code', 'client_id', 'month_start_date', 'is_active', 'is_inactive',
+        'is_reactivated', 'previous_fill_date', 'days_without_fill', 'open_day_count', 'open_total_assets',
+        'month_to_date_daily_average_assets', 'previous_month_daily_average_assets', 'tier_code', 'tier_rank',
+        'is_closed', 'lookback_daily_average_assets', 'lookback_net_asset_inflow', 'is_churned_by_assets',
+        'warning_net_asset_outflow', 'warning_start_total_assets', 'is_churn_warning', 'trapped_degree',
+        'deeply_trapped_degree', 'log_return', 'cumulative_log_return', 'benchmark_close',
+        'benchmark_daily_return', 'benchmark_cumulative_log_return', 'is_churned',
+    ] + (carried | list) %}
+    {{ column }},
+    {%- endfor %}
     -- the day a churn episode starts (the client's previous row was not churned)
-    c.is_churned and not coalesce(
-        lag(c.is_churned) over (partition by c.client_id order by c.business_date),
-        p.last_is_churned,
+    is_churned and not coalesce(
+        lag(is_churned) over (partition by client_id order by business_date),
+        last_built_is_churned,
         false
     ) as is_newly_churned
-from churn as c
-left join prior as p on p.client_id = c.client_id
+from churn

@@ -71,3 +71,6 @@ final as (
 )
 
 select * from final
+-- in client order within each day: at scale a day spans many row groups, and one client's rows of a
+-- day then sit in one of them (the client statement's queries skip the others by their zone maps)
+order by business_date, client_id, branch_code
