@@ -1,7 +1,9 @@
 {{ config(**daily_incremental_config()) }}
-{#- rebuilt from `start`; the previous trading day is read for TA(t-1) -#}
+{#- rebuilt from `start`; TA(t-1) and the first landed day of the clients already built are read from
+    the rows built on the previous trading day (and the first landed day of a client not there, from its
+    earlier rows) -#}
 {%- set start = build_from() %}
-{%- set read_start = lookback_from(start, trading_days=1) %}
+{%- set previous_day = lookback_from(start, trading_days=1) %}
 -- One row per client and business date on which the client appears in its branch's package
 -- (balance, position, order, fill, cash flow or custody transfer): assets, flows, trading, daily P&L
 -- and daily return as defined in docs/contract/metrics.md. fct_client_daily adds the dimension keys.
@@ -15,42 +17,42 @@ with
 balances as (
 
     select * from {{ ref('stg_lake__balances') }}
-    where {{ since('business_date', read_start) }}
+    where {{ since('business_date', start) }}
 
 ),
 
 positions as (
 
     select * from {{ ref('int_positions_valued') }}
-    where {{ since('business_date', read_start) }}
+    where {{ since('business_date', start) }}
 
 ),
 
 cash_flows as (
 
     select * from {{ ref('stg_lake__cash_flows') }}
-    where {{ since('business_date', read_start) }}
+    where {{ since('business_date', start) }}
 
 ),
 
 transfers as (
 
     select * from {{ ref('int_custody_transfers_valued') }}
-    where {{ since('business_date', read_start) }}
+    where {{ since('business_date', start) }}
 
 ),
 
 fills as (
 
     select * from {{ ref('int_fills_with_fees') }}
-    where {{ since('business_date', read_start) }}
+    where {{ since('business_date', start) }}
 
 ),
 
 orders as (
 
     select * from {{ ref('stg_lake__orders') }}
-    where {{ since('business_date', read_start) }}
+    where {{ since('business_date', start) }}
 
 ),
 
@@ -60,13 +62,22 @@ calendar as (
 
 ),
 
--- the first landed day of every client already built (none on a full build)
-built_first_days as (
+-- the rows built on the previous trading day (none on a full build)
+built_previous as (
 
-    select client_id, min(business_date) as first_landed_date
-    from {% if start is none %}(select cast(null as {{ dbt.type_string() }}) as client_id, cast(null as date) as business_date) as empty{% else %}{{ this }}{% endif %}
-    where {{ before('business_date', start) }}
-    group by client_id
+    {%- if start is none %}
+    select
+        cast(null as date) as business_date,
+        cast(null as {{ dbt.type_string() }}) as branch_code,
+        cast(null as {{ dbt.type_string() }}) as client_id,
+        cast(null as decimal(38, 2)) as total_assets,
+        cast(null as date) as first_landed_date
+    where 1 = 0
+    {%- else %}
+    select business_date, branch_code, client_id, total_assets, first_landed_date
+    from {{ this }}
+    where {{ since('business_date', previous_day) }} and {{ before('business_date', start) }}
+    {%- endif %}
 
 ),
 
@@ -95,6 +106,29 @@ client_days as (
     select business_date, branch_code, client_id from fills
     union
     select business_date, branch_code, client_id from orders
+
+),
+
+-- the first landed day of the clients already built: on their row of the previous trading day, else
+-- (a client without one: new, or back after a gap) the first of their earlier rows
+built_first_days as (
+
+    select client_id, min(first_landed_date) as first_landed_date
+    from built_previous
+    group by client_id
+    {%- if start is not none %}
+    union all
+    select client_id, min(business_date) as first_landed_date
+    from {{ this }}
+    where {{ before('business_date', start) }}
+        and client_id in (
+            select n.client_id
+            from (select distinct client_id from client_days) as n
+            left join built_previous as p on p.client_id = n.client_id
+            where p.client_id is null
+        )
+    group by client_id
+    {%- endif %}
 
 ),
 
@@ -266,19 +300,38 @@ assembled as (
 
 ),
 
+-- each row's previous row of the client (the first new row's: its row built on the previous trading day)
+previous_rows as (
+
+    select
+        business_date,
+        branch_code,
+        client_id,
+        lag(business_date) over (partition by client_id order by business_date) as previous_row_date,
+        lag(total_assets) over (partition by client_id order by business_date) as previous_row_total_assets
+    from (
+        select business_date, branch_code, client_id, total_assets from built_previous
+        union all
+        select business_date, branch_code, client_id, total_assets from assembled
+    ) as rows_in_order
+
+),
+
 with_previous as (
 
     select
         a.*,
         cal.prev_trading_day,
-        lag(a.business_date) over (partition by a.client_id order by a.business_date) as previous_row_date,
-        lag(a.total_assets) over (partition by a.client_id order by a.business_date) as previous_row_total_assets,
+        pr.previous_row_date,
+        pr.previous_row_total_assets,
         case
             when bf.first_landed_date < min(a.business_date) over (partition by a.client_id) then bf.first_landed_date
             else min(a.business_date) over (partition by a.client_id)
         end as first_landed_date
     from assembled as a
     left join calendar as cal on cal.calendar_date = a.business_date
+    inner join previous_rows as pr
+        on pr.business_date = a.business_date and pr.branch_code = a.branch_code and pr.client_id = a.client_id
     left join built_first_days as bf on bf.client_id = a.client_id
 
 ),

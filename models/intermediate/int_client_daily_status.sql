@@ -31,13 +31,15 @@
 --
 -- How the look-backs stay proportional to the days built (not to the history): every row carries its
 -- client's running totals (open TA, open days, net asset inflow, cumulative log-return, all exact
--- DECIMALs), the month to date, the last fill and the first landed day, summed over the client's days
+-- DECIMALs), the last fill and the first landed day, summed over the client's days
 -- (a client with rows in two branches on a day has the same values in both). A window sum is then the
 -- difference of two running totals: the day's, and the one "as of" the day before the window, i.e. on
 -- the client's last row on or before that date. The rows built before, from which a build starts, are
 -- read on the few days these look-ups land on (found when the model compiles: the last built day on or
 -- before each boundary); a client with no row on that day (a missing package, an account closed and
--- reopened) is looked up in its own earlier rows.
+-- reopened) is looked up in its own earlier rows. A full build has every day to build at hand and
+-- computes the same windows as RANGE frames over each client's days (a sort scales better than a
+-- look-up for every row); tests/warehouse/test_incremental.py checks that both give the same rows.
 {#- the day counts of the look-backs (a dict: a `set` inside the loop would not outlive it) -#}
 {%- set days = {'lookback': 90, 'warning': 5} -%}
 {%- if execute -%}
@@ -173,6 +175,7 @@ running as (
         v.first_landed_date,
         v.open_total_assets,
         v.open_day_count,
+        v.net_asset_inflow,
         v.client_day_total_assets,
         -- the last landed fill before this day
         coalesce(
@@ -203,6 +206,130 @@ running as (
     left join state as s on s.client_id = v.client_id
 
 ),
+
+benchmark as (
+
+    select
+        q.business_date,
+        q.close_price as benchmark_close,
+        {{ ratio('q.close_price - q.prev_close_price', 'q.prev_close_price') }} as benchmark_daily_return
+    from {{ ref('stg_lake__index_quotes') }} as q
+    inner join {{ ref('indices') }} as i on i.index_code = q.index_code and i.is_benchmark
+
+),
+
+benchmark_cumulative as (
+
+    select
+        business_date,
+        benchmark_close,
+        benchmark_daily_return,
+        sum(coalesce(cast({{ log_return('benchmark_daily_return') }} as decimal(38, 18)), 0)) over (
+            order by business_date rows between unbounded preceding and current row
+        ) as benchmark_cumulative_log_return
+    from benchmark
+
+),
+
+client_records as (
+
+    select
+        client_id,
+        close_date,
+        status,
+        row_number() over (
+            partition by client_id order by business_date desc, source_row desc
+        ) as recency
+    from {{ ref('stg_lake__clients') }}
+
+),
+
+closed_statuses as (
+
+    select client_status from {{ ref('client_statuses') }} where is_closed
+
+),
+
+tiers as (
+
+    select * from {{ ref('client_tiers') }}
+
+),
+
+{%- if start is none %}
+
+-- a full build: the look-backs as frames over each client's days, the previous month from its sums
+framed as (
+
+    select
+        r.*,
+        sum(r.open_total_assets) over (
+            partition by r.client_id order by r.day_number range between {{ days['lookback'] }} preceding and 1 preceding
+        ) as lookback_open_total_assets,
+        sum(r.open_day_count) over (
+            partition by r.client_id order by r.day_number range between {{ days['lookback'] }} preceding and 1 preceding
+        ) as lookback_open_day_count,
+        sum(r.net_asset_inflow) over (
+            partition by r.client_id order by r.day_number
+            range between {{ days['lookback'] - 1 }} preceding and current row
+        ) as lookback_net_asset_inflow_sum,
+        sum(r.net_asset_inflow) over (
+            partition by r.client_id order by r.trading_day_number
+            range between {{ days['warning'] - 1 }} preceding and current row
+        ) as warning_net_asset_inflow_sum,
+        sum(r.open_total_assets) over (
+            partition by r.client_id, r.month_start_date order by r.business_date
+            rows between unbounded preceding and current row
+        ) as month_to_date_assets_sum,
+        sum(r.open_day_count) over (
+            partition by r.client_id, r.month_start_date order by r.business_date
+            rows between unbounded preceding and current row
+        ) as month_to_date_days_sum
+    from (
+        select
+            *,
+            {{ dbt.datediff("cast('2000-01-01' as date)", 'business_date', 'day') }} as day_number
+        from running
+    ) as r
+
+),
+
+monthly_sums as (
+
+    select
+        client_id,
+        month_start_date,
+        {{ sum_money('open_total_assets') }} as open_total_assets,
+        {{ sum_bigint('open_day_count') }} as open_day_count
+    from running
+    group by client_id, month_start_date
+
+),
+
+client_looks as (
+
+    select
+        f.*,
+        w.calendar_date as warning_boundary_date,
+        {{ average('f.lookback_open_total_assets', 'f.lookback_open_day_count') }} as lookback_daily_average_assets,
+        cast(f.lookback_net_asset_inflow_sum as decimal(38, 2)) as lookback_net_asset_inflow,
+        cast(-f.warning_net_asset_inflow_sum as decimal(38, 2)) as warning_net_asset_outflow,
+        warning_day.client_day_total_assets as warning_boundary_total_assets,
+        cast(f.month_to_date_assets_sum as decimal(38, 2)) as month_to_date_open_total_assets,
+        cast(f.month_to_date_days_sum as bigint) as month_to_date_open_day_count,
+        previous_month.open_total_assets as previous_month_open_total_assets,
+        previous_month.open_day_count as previous_month_open_day_count
+    from framed as f
+    left join calendar as w on w.trading_day_number = f.trading_day_number - {{ days['warning'] }}
+    left join running as warning_day
+        on warning_day.client_id = f.client_id and warning_day.business_date = w.calendar_date
+    left join monthly_sums as previous_month
+        on previous_month.client_id = f.client_id
+        and previous_month.month_start_date = {{ dbt.dateadd('month', -1, 'f.month_start_date') }}
+
+),
+
+{%- else %}
 
 running_days as (
 
@@ -264,55 +391,6 @@ boundary_requests as (
      ~ ' union all ' if start is not none else '')
     ~ 'select * from running_days where client_id in (select client_id from looked_up_gaps)') }},
 
-benchmark as (
-
-    select
-        q.business_date,
-        q.close_price as benchmark_close,
-        {{ ratio('q.close_price - q.prev_close_price', 'q.prev_close_price') }} as benchmark_daily_return
-    from {{ ref('stg_lake__index_quotes') }} as q
-    inner join {{ ref('indices') }} as i on i.index_code = q.index_code and i.is_benchmark
-
-),
-
-benchmark_cumulative as (
-
-    select
-        business_date,
-        benchmark_close,
-        benchmark_daily_return,
-        sum(coalesce(cast({{ log_return('benchmark_daily_return') }} as decimal(38, 18)), 0)) over (
-            order by business_date rows between unbounded preceding and current row
-        ) as benchmark_cumulative_log_return
-    from benchmark
-
-),
-
-client_records as (
-
-    select
-        client_id,
-        close_date,
-        status,
-        row_number() over (
-            partition by client_id order by business_date desc, source_row desc
-        ) as recency
-    from {{ ref('stg_lake__clients') }}
-
-),
-
-closed_statuses as (
-
-    select client_status from {{ ref('client_statuses') }} where is_closed
-
-),
-
-tiers as (
-
-    select * from {{ ref('client_tiers') }}
-
-),
-
 -- the client-day look-backs: a window's sum is the day's running total less the one before the window
 client_looks as (
 
@@ -359,6 +437,8 @@ client_looks as (
         and previous_month_end.boundary_date = b.previous_month_boundary_date
 
 ),
+
+{%- endif %}
 
 flagged as (
 

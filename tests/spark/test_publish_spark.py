@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.spark.engines import MARTS, EngineBuilds
+from tests.spark.engines import MARTS, EngineBuilds, mart_columns
 from warehouse.publish import SERVING_FILE, publish_spark
 
 
@@ -17,14 +17,6 @@ def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "where schema_name in ('marts', 'reference')"
     ).fetchall()
     return {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for (name,) in tables}
-
-
-def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    return con.sql(
-        "select column_name, data_type from duckdb_columns() "
-        "where schema_name = 'marts' and table_name = ? order by column_index",
-        params=[table],
-    ).fetchall()
 
 
 def test_serving_file_holds_every_mart_and_reference_table(tiny_builds: EngineBuilds, tmp_path: Path) -> None:
@@ -37,6 +29,6 @@ def test_serving_file_holds_every_mart_and_reference_table(tiny_builds: EngineBu
             assert _row_counts(published) == built
             # the marts' columns in the DuckDB build's order (Spark's files have the partition column last)
             for mart in MARTS:
-                assert _column_types(published, mart) == _column_types(con, mart), mart
+                assert mart_columns(published, mart) == mart_columns(con, mart), mart
     finally:
         con.close()
