@@ -37,9 +37,10 @@
 -- the client's last row on or before that date. The rows built before, from which a build starts, are
 -- read on the few days these look-ups land on (found when the model compiles: the last built day on or
 -- before each boundary); a client with no row on that day (a missing package, an account closed and
--- reopened) is looked up in its own earlier rows. A full build has every day to build at hand and
--- computes the same windows as RANGE frames over each client's days (a sort scales better than a
--- look-up for every row); tests/warehouse/test_incremental.py checks that both give the same rows.
+-- reopened) is looked up in its own earlier rows. A build of several days (a full build, a catch-up,
+-- a rebuild from a corrected day) computes the same windows as RANGE frames over each client's days
+-- instead (a sort scales better than a look-up for every row of many days); the daily build of one
+-- day looks them up. tests/warehouse/test_incremental.py checks that both give the same rows.
 {#- the day counts of the look-backs (a dict: a `set` inside the loop would not outlive it) -#}
 {%- set days = {'lookback': 90, 'warning': 5} -%}
 {%- if execute -%}
@@ -90,12 +91,28 @@
     ) -%}
     {%- for row in found.rows -%}{%- do history_dates.append((row[0] | string)[:10]) -%}{%- endfor -%}
 {%- endif %}
+{#- A build of several days (a catch-up, a rebuild from a corrected day) computes the look-backs as
+    frames too, reading the client-days from the earliest day its windows reach: look-ups for every
+    row of many days cost more memory than a sort -#}
+{%- set framed = start is none -%}
+{%- set read_start = start -%}
+{%- if execute and start is not none -%}
+    {%- set new_days = run_query(
+        "select count(distinct business_date) from " ~ ref('int_client_daily') ~ " where " ~ since('business_date', start)
+    ).columns[0].values()[0] -%}
+    {%- if new_days > 1 -%}
+        {%- set framed = true -%}
+        {%- set read_start = lookback_from(
+            start, days=days['lookback'] + 1, trading_days=days['warning'] + 1, months=1
+        ) -%}
+    {%- endif -%}
+{%- endif %}
 with
 
 client_days as (
 
     select * from {{ ref('int_client_daily') }}
-    where {{ since('business_date', start) }}
+    where {{ since('business_date', read_start) }}
 
 ),
 
@@ -196,7 +213,7 @@ running as (
             ('running_net_asset_inflow', 'net_asset_inflow'),
             ('cumulative_log_return_sum', 'log_return_sum'),
         ] %}
-        cast(coalesce(s.{{ column }}, 0) + sum(v.{{ value }}) over (
+        cast(coalesce(s.{{ column }}, 0) + sum(case when {{ since('v.business_date', start) }} then v.{{ value }} else 0 end) over (
             partition by v.client_id order by v.business_date rows between unbounded preceding and current row
         ) as {{ carried[column] }}) as {{ column }},
         {%- endfor %}
@@ -256,9 +273,10 @@ tiers as (
 
 ),
 
-{%- if start is none %}
+{%- if framed %}
 
--- a full build: the look-backs as frames over each client's days, the previous month from its sums
+-- a build of many days: the look-backs as frames over each client's days, the previous month from
+-- its sums (the client-days read before `start` are only looked back on)
 framed as (
 
     select
@@ -486,6 +504,7 @@ flagged as (
             closed.close_date <= d.business_date
             or (closed.close_date is null and closed.status in (select client_status from closed_statuses))
         )
+    where {{ since('d.business_date', start) }}
 
 ),
 
