@@ -93,14 +93,15 @@
 {%- endif %}
 {#- A build of several days (a catch-up, a rebuild from a corrected day) computes the look-backs as
     frames too, reading the client-days from the earliest day its windows reach: look-ups for every
-    row of many days cost more memory than a sort -#}
+    row of many days cost more memory than a sort. So does every build on Spark, which inlines a CTE
+    wherever it is referenced (the look-ups' chain would be evaluated once per reference). -#}
 {%- set framed = start is none -%}
 {%- set read_start = start -%}
 {%- if execute and start is not none -%}
     {%- set new_days = run_query(
         "select count(distinct business_date) from " ~ ref('int_client_daily') ~ " where " ~ since('business_date', start)
     ).columns[0].values()[0] -%}
-    {%- if new_days > 1 -%}
+    {%- if new_days > 1 or target.type in ('spark', 'databricks') -%}
         {%- set framed = true -%}
         {%- set read_start = lookback_from(
             start, days=days['lookback'] + 1, trading_days=days['warning'] + 1, months=1
