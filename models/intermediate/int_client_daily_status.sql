@@ -378,6 +378,7 @@ boundaries as (
     select
         r.client_id,
         r.business_date,
+        r.first_landed_date,
         {{ lookback_boundary | replace('DAY', 'r.business_date') }} as lookback_boundary_date,
         {{ inflow_boundary | replace('DAY', 'r.business_date') }} as inflow_boundary_date,
         {{ month_boundary | replace('DAY', 'r.business_date') }} as month_boundary_date,
@@ -393,9 +394,8 @@ boundary_requests as (
     select distinct client_id, boundary_date
     from (
         {%- for kind in ['lookback', 'inflow', 'month', 'previous_month', 'warning'] %}
-        select b.client_id, b.{{ kind }}_boundary_date as boundary_date, r.first_landed_date
-        from boundaries as b
-        inner join running as r on r.client_id = b.client_id and r.business_date = b.business_date
+        select client_id, {{ kind }}_boundary_date as boundary_date, first_landed_date
+        from boundaries
         {%- if not loop.last %}
         union all
         {%- endif %}
@@ -406,9 +406,8 @@ boundary_requests as (
 ),
 
 {{ as_of('looked_up', 'boundary_requests', 'timeline', carried,
-    (built_client_days(this, carried, before('business_date', start) ~ ' and client_id in (select client_id from looked_up_gaps)')
-     ~ ' union all ' if start is not none else '')
-    ~ 'select * from running_days where client_id in (select client_id from looked_up_gaps)') }},
+    built_client_days(this, carried, before('business_date', start) ~ ' and client_id in (select client_id from looked_up_gaps)')
+    ~ ' union all select * from running_days where client_id in (select client_id from looked_up_gaps)') }},
 
 -- the client-day look-backs: a window's sum is the day's running total less the one before the window
 client_looks as (
