@@ -90,3 +90,27 @@
 
 )
 {%- endmacro %}
+
+{#-
+    last_rows_before(relation, columns, previous_day, gaps): SQL for the rows of `relation` (client-day
+    rows with client_id and business_date) on each client's last day before a build's first day: its
+    rows on `previous_day` (the last day built before it, found when the model compiles), else, for
+    the clients of `gaps` (SQL giving client_id: those of the new days not on that day but landed
+    before), their rows on their own last earlier day. `columns`: the columns to select.
+-#}
+{% macro last_rows_before(relation, columns, previous_day, gaps) -%}
+    select {{ columns | join(', ') }}
+    from {{ relation }}
+    where business_date = cast('{{ previous_day }}' as date)
+
+    union all
+
+    select {{ columns | join(', ') }}
+    from (
+        select *, max(business_date) over (partition by client_id) as last_date
+        from {{ relation }}
+        where business_date < cast('{{ previous_day }}' as date)
+            and client_id in ({{ gaps }})
+    ) as searched
+    where business_date = last_date
+{%- endmacro %}

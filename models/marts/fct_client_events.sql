@@ -1,21 +1,71 @@
 {{ config(**daily_incremental_config()) }}
 {#- Incremental: the events from `build_from` on are rebuilt (the frontier leaves out the closed
-    events, dated by the client record's close_date). The inputs are read from the start of the previous
-    month: the first row of a month and the client's row before it (a tier is known only when the
-    client has rows in the previous month), and the previous primary broker. -#}
+    events, dated by the client record's close_date). A tier or broker change compares a row with the
+    client's previous row: the new days' rows are read with each client's rows on its last day before
+    them (the last day built before, else, for a client not on it, its own last earlier day), so a
+    day's build reads a day or two of client-days, not a month. -#}
 {%- set start = build_from(frontier_filter="event_type <> 'closed'") %}
-{%- set read_start = lookback_from(start, months=1) %}
+{%- set previous_day = none %}
+{%- if execute and start is not none %}
+    {%- set previous_day = run_query(
+        "select max(business_date) from " ~ ref('fct_client_daily') ~ " where " ~ before('business_date', start)
+    ).columns[0].values()[0] %}
+{%- endif %}
+{%- set day_columns = [
+    'business_date', 'branch_code', 'client_id', 'month_start_date', 'tier_code', 'is_opening_day',
+    'is_newly_churned', 'is_closed', 'is_reactivated',
+] %}
+{%- set attribution_columns = ['business_date', 'branch_code', 'client_id', 'broker_key', 'share'] %}
 -- Client events 客户事件, one row per client and event: opened 开户 (open date), closed 销户 (close
 -- date), churned 流失 (a churn episode starts), reactivated 沉睡唤醒 (first fill after >= 90 days
 -- without one), tier_changed 分级变化 (first row of a month whose tier differs from the previous month's),
 -- broker_changed 服务经纪人变更 (the primary servicing broker - largest share, ties by broker key - differs
 -- from the client's previous row). from_value / to_value hold the tier or broker before and after.
+-- A client's rows are ordered by business date and branch code.
 with
+
+new_client_days as (
+
+    select {{ day_columns | join(', ') }}, first_landed_date
+    from {{ ref('fct_client_daily') }}
+    where {{ since('business_date', start) }}
+
+),
+{%- if previous_day is not none %}
+
+-- clients of the new days not on the previous day that landed before it
+previous_gaps as (
+
+    select distinct n.client_id
+    from new_client_days as n
+    where {{ before('n.first_landed_date', start) }}
+        and not exists (
+            select 1 from {{ ref('fct_client_daily') }} as p
+            where p.business_date = cast('{{ previous_day }}' as date) and p.client_id = n.client_id
+        )
+
+),
+{%- endif %}
 
 client_days as (
 
-    select * from {{ ref('fct_client_daily') }}
-    where {{ since('business_date', read_start) }}
+    select {{ day_columns | join(', ') }} from new_client_days
+    {%- if previous_day is not none %}
+    union all
+    {{ last_rows_before(ref('fct_client_daily'), day_columns, previous_day, 'select client_id from previous_gaps') }}
+    {%- endif %}
+
+),
+
+attribution as (
+
+    select {{ attribution_columns | join(', ') }}
+    from {{ ref('int_broker_attribution_daily') }}
+    where {{ since('business_date', start) }}
+    {%- if previous_day is not none %}
+    union all
+    {{ last_rows_before(ref('int_broker_attribution_daily'), attribution_columns, previous_day, 'select client_id from previous_gaps') }}
+    {%- endif %}
 
 ),
 
@@ -40,8 +90,7 @@ primary_brokers as (
         row_number() over (
             partition by business_date, branch_code, client_id order by share desc, broker_key
         ) as share_rank
-    from {{ ref('int_broker_attribution_daily') }}
-    where {{ since('business_date', read_start) }}
+    from attribution
 
 ),
 
@@ -52,7 +101,7 @@ broker_days as (
         branch_code,
         client_id,
         broker_key,
-        lag(broker_key) over (partition by client_id order by business_date) as previous_broker_key
+        lag(broker_key) over (partition by client_id order by business_date, branch_code) as previous_broker_key
     from primary_brokers
     where share_rank = 1
 
@@ -62,8 +111,10 @@ month_firsts as (
 
     select
         *,
-        row_number() over (partition by client_id, month_start_date order by business_date) as day_in_month,
-        lag(tier_code) over (partition by client_id order by business_date) as previous_tier_code
+        row_number() over (
+            partition by client_id, month_start_date order by business_date, branch_code
+        ) as day_in_month,
+        lag(tier_code) over (partition by client_id order by business_date, branch_code) as previous_tier_code
     from client_days
 
 ),
