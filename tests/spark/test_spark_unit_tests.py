@@ -17,6 +17,6 @@ def _unit_tests_in_project() -> set[str]:
     }
 
 
-def test_every_unit_test_passes_on_spark(tiny_builds: EngineBuilds) -> None:
+def test_every_unit_test_passes_on_spark(cases_builds: EngineBuilds) -> None:
     assert len(_unit_tests_in_project()) >= 5
-    assert tiny_builds.spark_unit_tests == dict.fromkeys(_unit_tests_in_project(), "pass")
+    assert cases_builds.spark_unit_tests == dict.fromkeys(_unit_tests_in_project(), "pass")
