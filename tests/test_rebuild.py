@@ -58,27 +58,27 @@ def test_no_warehouse_yet_means_a_full_build(tmp_path: Path) -> None:
 
 def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
     from pipelines.defs.resources import DataPaths
-    from pipelines.defs.transform.assets import build_args, next_build
+    from pipelines.defs.transform.assets import BUILD, build_args, next_build
 
     paths = DataPaths(lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "warehouse"))
     _land(paths.lake_path, [BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")])
     paths.warehouse_path.mkdir()
-    assert build_args(next_build(paths)) == ["build"]  # nothing published yet: a full build
+    assert build_args(next_build(paths)) == BUILD  # nothing published yet: a full build
     _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)  # what the last successful build published
     assert build_args(next_build(paths)) == [
-        "build", "--vars", '{"rebuild_from": "2024-03-04", "test_from": "2024-03-04"}'
+        *BUILD, "--vars", '{"rebuild_from": "2024-03-04", "test_from": "2024-03-04"}'
     ]
 
 
 def test_a_daily_build_tests_from_the_day_after_the_published_one(tmp_path: Path) -> None:
     from pipelines.defs.resources import DataPaths
-    from pipelines.defs.transform.assets import build_args, next_build
+    from pipelines.defs.transform.assets import BUILD, build_args, next_build
 
     paths = DataPaths(lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "warehouse"))
     _land(paths.lake_path, [*BUILT, ("2024-03-05", "1101", "d")])
     paths.warehouse_path.mkdir()
     _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)
-    assert build_args(next_build(paths)) == ["build", "--vars", '{"test_from": "2024-03-05"}']
+    assert build_args(next_build(paths)) == [*BUILD, "--vars", '{"test_from": "2024-03-05"}']
 
 
 def test_spark_partitions_from_the_rebuilt_date_are_dropped(tmp_path: Path) -> None:
