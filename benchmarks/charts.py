@@ -64,7 +64,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def busiest_client_label(serving: Path) -> str:
     """The client filter's value (客户(代码/姓名)) of the client with the most fills."""
-    label_sql = spec.DATASET_BY_KEY["bi_client_daily"].sql
+    label_sql = spec.DATASET_BY_KEY["bi_client_daily"].plain_sql
     con = duckdb.connect(str(serving), read_only=True)
     try:
         client_id = con.sql(

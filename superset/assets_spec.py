@@ -46,6 +46,32 @@ READER_CONFIG = {"access_mode": "read_only", "enable_external_access": False, "l
 # security clauses that use {{ current_username() }} never share cached results between users
 VIEWER_TAG = "/* viewer: {{ current_username() }} */"
 
+# The client filter (客户: a label "<client_id> <masked name>", or a client id) pushed inside a client
+# dataset's query. Superset filters a virtual dataset outside its SQL, after the joins, so DuckDB would
+# read every client's rows of the facts. Inside, a fact becomes the filtered clients' rows, read through the
+# serving file's client_id index (warehouse/publish.py); a materialized CTE, so that the outer filters
+# (the client label, a date range) are not pushed into that scan, which would then read the whole table
+# (DuckDB uses an index only for a scan filtered on the indexed column alone). Only IN / == filters
+# narrow it (a NOT IN does not), and the outer filters still apply, so the rows are the same as without
+# it: it only makes them cheaper. The contract's client ids are 10 digits; quotes are doubled all the same.
+CLIENT_IDS = """{%- set client_ids = [] -%}
+{%- for f in get_filters('client_label') + get_filters('client_id') if f.op in ('IN', '==') -%}
+{%- for value in (f.val if f.op == 'IN' else [f.val]) -%}
+{%- set _ = client_ids.append("'" ~ (value ~ '').split(' ')[0].replace("'", "''") ~ "'") -%}
+{%- endfor -%}
+{%- endfor -%}
+{%- set client_in = '(' ~ client_ids | join(', ') ~ ')' if client_ids else '' -%}
+"""
+
+
+def client_rows(table: str) -> str:
+    """A client-grain table, or only the filtered clients' rows of it under a client filter (Jinja)."""
+    return (
+        f"{{% if client_in %}}(with client_rows as materialized (select * from {table} "
+        f"where client_id in {{{{ client_in }}}}) select * from client_rows){{% else %}}{table}{{% endif %}}"
+    )
+
+
 YI = "100000000.0"  # 亿
 WAN = "10000.0"  # 万
 F_YI = ",.2f"
@@ -84,7 +110,17 @@ class Dataset:
 
     @property
     def full_sql(self) -> str:
-        return self.sql.strip() + "\n" + VIEWER_TAG
+        """The SQL Superset runs: with the client filter's Jinja where the dataset uses it, and the viewer."""
+        header = CLIENT_IDS if "client_rows" in self.sql else ""
+        return header + self.sql.strip() + "\n" + VIEWER_TAG
+
+    @property
+    def plain_sql(self) -> str:
+        """The SQL as Superset runs it without filters: what DuckDB can read directly."""
+        import jinja2
+
+        template = jinja2.Environment().from_string(CLIENT_IDS + self.sql)
+        return template.render(get_filters=lambda column, remove_filter=False: [])
 
     def metric(self, name: str) -> Metric:
         return next(m for m in self.metrics if m.name == name)
@@ -558,7 +594,7 @@ CLIENT_VERBOSE = {
 
 def _client_profile_join(alias: str) -> str:
     """The client's profile of the month of a daily fact row, and its primary broker."""
-    return f"""left join marts.fct_client_profile_monthly as p
+    return f"""left join {client_rows("marts.fct_client_profile_monthly")} as p
     on p.client_id = {alias}.client_id
     and p.month_start_date = cast(date_trunc('month', {alias}.business_date) as date)
 left join marts.dim_broker as k on k.broker_key = p.broker_key"""
@@ -574,9 +610,8 @@ def _sum_yuan(col: str) -> str:
 
 
 def _client_datasets() -> list[Dataset]:
-    # the client filter's column, from the client dimension alone: a filter on it narrows dim_client to
-    # the picked client and the fact is joined to that one row (5x faster than a label built from the
-    # fact's client_id, which every fact row has to compute before the filter)
+    # the client filter's column, from the client dimension; the filter's ids are also pushed inside each
+    # query (client_rows), where the serving file's client_id index finds the client's rows
     label = "c.client_id || ' ' || coalesce(c.client_name_masked, '')"
     return [
         Dataset(
@@ -584,7 +619,7 @@ def _client_datasets() -> list[Dataset]:
             title="客户月度画像",
             # business_date is the month's first day, so the dashboards' date range filter applies by month;
             # the client-month fact joined with its profile and dimensions' names once per build (a mart)
-            sql="select * from marts.bi_client_monthly",
+            sql=f"select * from {client_rows('marts.bi_client_monthly')} as m",
             verbose={
                 **CLIENT_VERBOSE,
                 "business_date": "月份(月初)",
@@ -671,8 +706,8 @@ select d.business_date, d.branch_code, b.branch_name, b.region_name, d.client_id
        d.trapped_market_value, d.deeply_trapped_market_value, d.turnover, d.commission, d.stamp_duty,
        d.transfer_fee, d.trading_costs, d.net_commission, a.net_commission as branch_net_commission,
        d.fill_count, d.order_count
-from marts.fct_client_daily as d
-left join marts.dim_client as c on c.client_key = d.client_key
+from {client_rows("marts.fct_client_daily")} as d
+left join {client_rows("marts.dim_client")} as c on c.client_key = d.client_key
 left join marts.dim_branch as b on b.branch_key = d.branch_key
 {_client_profile_join("d")}
 left join marts.agg_branch_daily as a on a.business_date = d.business_date and a.branch_code = d.branch_code
@@ -784,8 +819,8 @@ select f.business_date, f.branch_code, b.branch_name, b.region_name, f.client_id
        case f.side when 'B' then '买入' when 'S' then '卖出' else f.side end as side_name,
        f.price, f.qty, f.amount, f.commission, f.stamp_duty, f.transfer_fee, f.trading_costs,
        f.net_commission, f.realized_pnl
-from marts.fct_fills as f
-left join marts.dim_client as c on c.client_key = f.client_key
+from {client_rows("marts.fct_fills")} as f
+left join {client_rows("marts.dim_client")} as c on c.client_key = f.client_key
 left join marts.dim_branch as b on b.branch_key = f.branch_key
 left join marts.dim_security as s on s.security_key = f.security_key
 left join marts.dim_channel as ch on ch.channel_key = f.channel_key
@@ -827,8 +862,8 @@ select f.business_date, f.branch_code, b.branch_name, b.region_name, f.client_id
        {label} as client_label, {CLIENT_BROKER_COLUMNS},
        f.cash_flow_key, cast(f.flow_time as varchar) as flow_time, f.flow_type_name_zh as flow_type_name,
        f.inflow_amount, f.outflow_amount
-from marts.fct_cash_flows as f
-left join marts.dim_client as c on c.client_key = f.client_key
+from {client_rows("marts.fct_cash_flows")} as f
+left join {client_rows("marts.dim_client")} as c on c.client_key = f.client_key
 left join marts.dim_branch as b on b.branch_key = f.branch_key
 {_client_profile_join("f")}
 """,
@@ -855,8 +890,8 @@ select o.business_date, o.branch_code, b.branch_name, b.region_name, o.client_id
        o.security_key, coalesce(s.security_name, o.security_code) as security_name, o.qty, o.cost_amount,
        o.market_value, o.unrealized_pnl, o.unrealized_return,
        case when o.is_deeply_trapped then '深套' when o.is_trapped then '套牢' else '' end as trapped_flag
-from marts.fct_positions_monthly as o
-left join marts.dim_client as c on c.client_key = o.client_key
+from {client_rows("marts.fct_positions_monthly")} as o
+left join {client_rows("marts.dim_client")} as c on c.client_key = o.client_key
 left join marts.dim_branch as b on b.branch_key = o.branch_key
 left join marts.dim_security as s on s.security_key = o.security_key
 {_client_profile_join("o")}
@@ -1693,7 +1728,7 @@ def describe(serving: Path, ds: Dataset) -> list[tuple[str, str]]:
 
     con = duckdb.connect(str(serving), read_only=True)
     try:
-        rows = con.execute(f"describe ({ds.sql})").fetchall()
+        rows = con.execute(f"describe ({ds.plain_sql})").fetchall()
     finally:
         con.close()
     return [(r[0], _duckdb_type(r[1])) for r in rows]

@@ -14,6 +14,8 @@ import subprocess
 import duckdb
 import pytest
 
+from warehouse.publish import CLIENT_LOOKUP_MARTS
+
 from .conftest import REPO, SUPERSET_PY
 from .test_superset import (
     BROKER_RLS,
@@ -238,6 +240,52 @@ def test_one_client_360_equals_the_marts(superset, session, ds_ids):
         _, got = chart_data(session, superset.url, chart, ds_ids[chart["dataset_uuid"]], pick)
         _, expected = expected_rows(superset.serving, chart, "admin", where=where)
         assert _sorted(got) == _sorted(expected), key
+
+
+def _scans(serving, sql: str) -> dict[str, str]:
+    """How DuckDB read each table of a query it ran: table name -> Index Scan / Sequential Scan."""
+    ((_, plan),) = _query(serving, f"explain (analyze, format json) {sql}")
+
+    def walk(node: dict):
+        yield node
+        for child in node.get("children", []):
+            yield from walk(child)
+
+    scans = {}
+    for operator in json.loads(plan)["operator"]:
+        for node in walk(operator):
+            info = node.get("extra_info", {})
+            if "Table" in info:
+                scans[info["Table"].rsplit(".", 1)[-1]] = info["Type"]
+    return scans
+
+
+def test_one_client_is_read_through_the_client_id_index(superset, session, ds_ids):
+    """The client filter goes inside each client dataset's SQL (assets_spec.client_rows), where DuckDB reads
+    the client's rows of the facts through the serving file's client_id index instead of every client's."""
+    _, label = _busiest_client(superset.serving)
+    pick = [{"col": "client_label", "op": "IN", "val": [label]}]
+    on_dashboard = [c for c in CHARTS.values() if c["uuid"] in set(_chart_uuids(BY_SLUG["client"]))]
+    indexed = set()
+    for dataset in (d for d in DATASETS.values() if "client_rows" in d["sql"]):
+        chart = next(c for c in on_dashboard if c["dataset_uuid"] == dataset["uuid"])
+        sqls = {}
+        for name, filters in (("one", pick), ("none", []), ("all but one", [{**pick[0], "op": "NOT IN"}])):
+            context = json.loads(chart["query_context"])
+            context.update(result_type="query", datasource={"id": ds_ids[dataset["uuid"]], "type": "table"})
+            context["queries"][0]["filters"] = filters
+            resp = session.post(f"{superset.url}/api/v1/chart/data", json=context, timeout=120)
+            assert resp.status_code == 200, resp.text[:1500]
+            sqls[name] = resp.json()["result"][0]["query"]
+        client_id = label.split(" ")[0]
+        assert f"client_id in ('{client_id}')" in sqls["one"], dataset["table_name"]
+        assert "client_id in" not in sqls["none"] + sqls["all but one"], dataset["table_name"]
+        lookups = {name for _, name in SPEC.relations(dataset["sql"])} & set(CLIENT_LOOKUP_MARTS)
+        scans = _scans(superset.serving, sqls["one"])
+        assert lookups, dataset["table_name"]
+        assert {mart: scans[mart] for mart in lookups} == dict.fromkeys(lookups, "Index Scan"), scans
+        indexed |= lookups
+    assert indexed == set(CLIENT_LOOKUP_MARTS)
 
 
 @pytest.mark.parametrize(("entity", "measure", "top"), [("经纪人", "净佣金", 5), ("营业部", "成交金额", 1)])
