@@ -20,6 +20,7 @@ empty with the columns and types of its dbt contract (models/marts/**/_*__models
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -58,6 +59,7 @@ def publish(warehouse_dir: Path) -> Path:
     # opened as dbt opens it (a process that ran dbt in-process shares its instance), only read
     with duckdb.connect(str(build)) as con:
         con.execute("set enable_progress_bar = false")
+        _limit_memory(con)
         con.execute(f"attach '{staged}' as staged")
         source = con.execute("select current_database()").fetchall()[0][0]
         for schema in SERVED_SCHEMAS:
@@ -83,6 +85,7 @@ def publish_spark(warehouse_dir: Path, spark_dir: Path) -> Path:
     staged = warehouse_dir / f".{SERVING_FILE}.publishing"
     staged.unlink(missing_ok=True)
     with duckdb.connect(str(staged)) as con:
+        _limit_memory(con)
         for schema, folder in SPARK_SCHEMAS.items():
             con.execute(f"create schema {schema}")
             for table in sorted(p for p in (spark_dir / folder).iterdir() if p.is_dir()):
@@ -122,6 +125,14 @@ def mart_contract(mart: str) -> list[tuple[str, str]]:
                     raise ValueError(f"{mart} has no enforced contract in {models_yml}")
                 return [(column["name"], column["data_type"]) for column in model["columns"]]
     raise ValueError(f"no mart {mart} in {MARTS_MODELS}")
+
+
+def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """The build's memory limit (profiles.yml) for publishing too, not DuckDB's default (80% of RAM)."""
+    limit = os.environ.get("WAREHOUSE_DUCKDB_MEMORY", "8GB")
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit):
+        raise ValueError(f"WAREHOUSE_DUCKDB_MEMORY={limit!r}: expected a size such as 8GB")
+    con.execute(f"set memory_limit = '{limit}'")
 
 
 def _swap_in(staged: Path, serving: Path) -> Path:
