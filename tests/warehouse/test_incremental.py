@@ -8,6 +8,10 @@ date has no row left in the sparse cash-flow models) and re-run with `rebuild_fr
 Every mart, cube and intermediate table must then hold exactly the rows of a full build from scratch
 on the same lake (EXCEPT ALL both ways).
 
+On day N-1 a client of February changes its record (risk level and city): the client-month
+presentation table refreshes that client's February row, which a daily build otherwise leaves as it
+was. On day N head office renames a branch: every month's rows get the new name.
+
 The client status's look-backs (90 calendar days and 5 trading days in the seed) are shortened to 3
 and 2 days, so the days built incrementally look their running totals up in the days built before,
 and one branch never sends days N-3 and N-2, so some of those look-ups find no row on the day they land
@@ -16,6 +20,8 @@ on.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -41,6 +47,30 @@ def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> Non
         finally:
             con.close()
     run_dbt_on(lake, database, [command, *extra])
+
+
+def _change_a_february_client(inbox: Path, days: list) -> tuple[str, str, str]:
+    """Day N-1's package of branch 1101 carries a changed record of a client it sent on the first day:
+    (client_id, risk level, city) of the new record."""
+    from tests.landing.helpers import edit
+
+    first = (inbox / f"{days[0]:%Y%m%d}" / "1101" / "clients.csv").read_bytes()
+    package = inbox / f"{days[-2]:%Y%m%d}" / "1101"
+    encoding = json.loads((package / "manifest.json").read_text())["encoding"]
+    record = first.decode(encoding).splitlines()[1].split(",")
+    client_id, record[11], record[12] = record[0], "C5" if record[11] != "C5" else "C1", "天津"
+    edit(package, "clients.csv", lambda text: text.rstrip("\n") + "\n" + ",".join(record) + "\n")
+    return client_id, record[11], record[12]
+
+
+def _rename_a_branch(inbox: Path, day) -> None:
+    from tests.landing.helpers import edit
+
+    def rename(text: str) -> str:
+        assert "北京金融街营业部" in text
+        return text.replace("北京金融街营业部", "北京西城金融街营业部")
+
+    edit(inbox / f"{day:%Y%m%d}" / "HQ", "branches.csv", rename)
 
 
 def _differences(incremental: Path, full: Path) -> list[str]:
@@ -96,13 +126,31 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     incremental = tmp_path / "incremental.duckdb"
 
+    changed = _change_a_february_client(inbox, days)
+    _rename_a_branch(inbox, days[-1])
+
     land_until(inbox, lake, days[-3])
     _build(incremental, lake)
     land_until(inbox, lake, days[-2])
     _build(incremental, lake)
+    # the February row of the changed client has its new record (the other rows of February are kept)
+    with duckdb.connect(str(incremental)) as con:
+        february = con.execute(
+            "select client_id, risk_level, city from marts.bi_client_monthly "
+            "where business_date = '2024-02-01' and client_id = ?",
+            [changed[0]],
+        ).fetchall()
+    assert february == [changed]
     land_until(inbox, lake, days[-1])
     # the data tests hold on the incremental build too (`build` would load the seeds again)
     _build(incremental, lake, "build", "--exclude", "thresholds")
+    with duckdb.connect(str(incremental)) as con:
+        names = con.execute(
+            "select distinct business_date, branch_name from marts.bi_client_monthly "
+            "where branch_code = '1101' order by 1"
+        ).fetchall()
+    renamed = "北京西城金融街营业部"
+    assert names == [(dt.date(2024, 2, 1), renamed), (dt.date(2024, 3, 1), renamed)]
     correct_without_cash_flows(inbox, lake, days[-2])
     # the branch-days of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
     rebuild = f"{{rebuild_from: '{days[-2].isoformat()}'}}"

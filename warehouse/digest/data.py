@@ -130,8 +130,9 @@ def read_day(connection: duckdb.DuckDBPyConnection, business_date: date) -> DayF
     )
     branch_days = _rows(
         connection,
-        "select * from marts.agg_digest_branch_daily where business_date between ? and ? "
-        "order by business_date, branch_code",
+        "select a.*, b.branch_name, b.region_name from marts.agg_digest_branch_daily as a "
+        "left join marts.dim_branch as b on b.branch_key = a.branch_key "
+        "where a.business_date between ? and ? order by a.business_date, a.branch_code",
         [first, business_date],
     )
     broker_days = _rows(

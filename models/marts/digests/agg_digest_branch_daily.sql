@@ -5,7 +5,8 @@
 -- closed clients (closing first recorded that day), newly churned clients (closed, or a churn episode
 -- starting by assets: fct_client_daily's is_newly_churned of a client not closed, the churned event of
 -- fct_client_events) and new churn warnings (the churn_warning reminders: the shared warning set that
--- day and not on the client's previous row), and the count of reminders raised.
+-- day and not on the client's previous row), and the count of reminders raised. No names: a branch's
+-- current name is dim_branch's (a renamed branch's earlier days, built before, would keep the old one).
 with
 
 branch_days as (
@@ -51,9 +52,7 @@ final as (
         b.date_key,
         b.branch_key,
         b.branch_code,
-        d.branch_name,
         b.region_code,
-        d.region_name,
         b.client_count,
         b.effective_account_count,
         b.trading_client_count,
@@ -74,7 +73,6 @@ final as (
         coalesce(r.reminder_count, 0) as reminder_count,
         coalesce(r.unassigned_reminder_count, 0) as unassigned_reminder_count
     from branch_days as b
-    left join {{ ref('dim_branch') }} as d on d.branch_key = b.branch_key
     left join churn as c on c.business_date = b.business_date and c.branch_code = b.branch_code
     left join reminders as r on r.business_date = b.business_date and r.branch_code = b.branch_code
 

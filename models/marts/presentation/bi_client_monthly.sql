@@ -1,12 +1,32 @@
+{{ config(**daily_incremental_config('business_date')) }}
+{%- if target.type not in ('spark', 'databricks') %}{{ config(incremental_strategy='replace_client_months') }}{% endif %}
 -- The 客户情况 / 客户分析 dashboards' client-month dataset (Superset dataset bi_client_monthly), joined
 -- once per build instead of on every chart query: fct_client_monthly with the client's profile of the
--- month (fct_client_profile_monthly) and the names of every dimension it points to. The dimensions'
--- current names and attributes (type 1), so the table is rebuilt whole.
+-- month (fct_client_profile_monthly) and the names of every dimension it points to, current (type 1).
+{#- Incremental (bi_client_months_start in macros/presentation.sql): a daily build replaces the months
+    from the month of its first new day, and the earlier rows of the clients whose record changed on
+    the new days (their current city, risk level, status...). It rebuilds whole when a branch's or a
+    broker's names or tree changed, after a corrected day, and on Spark. -#}
+{%- set month = bi_client_months_start() %}
+{%- set start = build_from(column='last_landed_date') %}
 with
 
+clients as (select * from {{ ref('dim_client') }}),
+{%- if month is none %}
 months as (select * from {{ ref('fct_client_monthly') }}),
 profiles as (select * from {{ ref('fct_client_profile_monthly') }}),
-clients as (select * from {{ ref('dim_client') }}),
+{%- else %}
+-- the clients whose record changed on the new days: their earlier months are rebuilt too
+changed_clients as (select client_id from clients where {{ since('record_date', start) }}),
+months as (
+    select * from {{ ref('fct_client_monthly') }}
+    where {{ since('month_start_date', month) }} or client_id in (select client_id from changed_clients)
+),
+profiles as (
+    select * from {{ ref('fct_client_profile_monthly') }}
+    where {{ since('month_start_date', month) }} or client_id in (select client_id from changed_clients)
+),
+{%- endif %}
 branches as (select * from {{ ref('dim_branch') }}),
 brokers as (select * from {{ ref('dim_broker') }}),
 channels as (select * from {{ ref('dim_channel') }}),
@@ -18,6 +38,7 @@ final as (
     select
         m.month_start_date as business_date,
         m.branch_code,
+        m.branch_key,
         b.branch_name,
         b.region_name,
         m.client_id,
@@ -37,14 +58,10 @@ final as (
         coalesce(tb.band_name_zh, '未知') as tenure_band,
         case when p.preferred_channel_code is null then '无委托' else coalesce(ch.channel_name_zh, '未知') end
             as channel_name,
-        coalesce(k.broker_name, '未知') as broker_name,
-        case when k.is_unassigned then '无归属·' || b.branch_name
-            else coalesce(k.broker_name, p.broker_key) end as broker_label,
-        k.level_1_broker_id,
-        k.level_2_broker_id,
-        k.level_3_broker_id,
-        k.level_4_broker_id,
-        k.level_5_broker_id,
+        p.broker_key,
+        {%- for column, expression in bi_broker_names().items() %}
+        {{ expression }} as {{ column }},
+        {%- endfor %}
         m.is_opened,
         m.is_closed_in_month,
         m.is_churned_in_month,
@@ -62,7 +79,8 @@ final as (
         m.turnover,
         m.net_commission,
         m.pnl,
-        m.client_count
+        m.client_count,
+        m.last_landed_date
     from months as m
     left join profiles as p
         on p.client_id = m.client_id and p.month_start_date = m.month_start_date
