@@ -29,6 +29,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import yaml
 
 HERE = Path(__file__).resolve().parent
@@ -117,8 +118,6 @@ class Dataset:
     @property
     def plain_sql(self) -> str:
         """The SQL as Superset runs it without filters: what DuckDB can read directly."""
-        import jinja2
-
         template = jinja2.Environment().from_string(CLIENT_IDS + self.sql)
         return template.render(get_filters=lambda column, remove_filter=False: [])
 

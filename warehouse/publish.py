@@ -10,6 +10,9 @@ the intermediate tables (half of the build's size) nor the staging views, which 
 (the ID numbers of clients.csv among them). So the readers' connections need no file access at all,
 and Superset opens the warehouse with external access off (superset/assets_spec.py).
 
+The serving file also indexes client_id of the marts the client 360 dashboard reads one client at a time
+(CLIENT_LOOKUP_MARTS), and publishing runs under the build's memory limit (WAREHOUSE_DUCKDB_MEMORY).
+
 A build on Spark (dbt target spark, README "Scale-out on Spark") leaves Parquet tables instead:
 `publish_spark` copies its marts and reference tables into a new DuckDB file and swaps that in the
 same way, so the readers do not change with the engine. Spark writes no file for an empty table
