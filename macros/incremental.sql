@@ -158,3 +158,41 @@
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    build_from_current_securities(): build_from() of a cube grouped by the securities' board and industry
+    as they are now (dim_security, type 1), or none to rebuild it whole: when a security's board or
+    industry changed on the days to build (head office's securities.csv carries the changed record),
+    and after a corrected day (its re-sent head-office package may undo a change the built rows have).
+-#}
+{% macro build_from_current_securities() -%}
+    {%- set start = build_from() -%}
+    {%- if start is none or var('rebuild_from', none) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set changed -%}
+        with records as (
+            select
+                market,
+                security_code,
+                board,
+                industry,
+                {{ since('business_date', start) }} as is_new,
+                row_number() over (
+                    partition by market, security_code, {{ since('business_date', start) }}
+                    order by business_date desc, source_row desc
+                ) as recency
+            from {{ ref('stg_lake__securities') }}
+        )
+        select count(*)
+        from records as n
+        inner join records as o
+            on o.market = n.market and o.security_code = n.security_code and not o.is_new and o.recency = 1
+        where n.is_new and n.recency = 1
+            and (n.board <> o.board or coalesce(n.industry, '') <> coalesce(o.industry, ''))
+    {%- endset -%}
+    {%- if run_query(changed).columns[0].values()[0] > 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(start) }}
+{%- endmacro %}

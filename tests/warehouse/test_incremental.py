@@ -10,7 +10,8 @@ on the same lake (EXCEPT ALL both ways).
 
 On day N-1 a client of February changes its record (risk level and city): the client-month
 presentation table refreshes that client's February row, which a daily build otherwise leaves as it
-was. On day N head office renames a branch: every month's rows get the new name.
+was. On day N head office renames a branch (every month's rows get the new name) and moves the stocks
+of an industry to another one (the cubes by industry regroup every day).
 
 The client status's look-backs (90 calendar days and 5 trading days in the seed) are shortened to 3
 and 2 days, so the days built incrementally look their running totals up in the days built before,
@@ -73,6 +74,21 @@ def _rename_a_branch(inbox: Path, day) -> None:
     edit(inbox / f"{day:%Y%m%d}" / "HQ", "branches.csv", rename)
 
 
+def _reclassify_an_industry(inbox: Path, days: list) -> str:
+    """Head office moves every stock of the first day's first industry to another one on day N: the
+    cubes by industry then regroup every day. The industry emptied."""
+    from tests.landing.helpers import edit
+
+    listed = (inbox / f"{days[0]:%Y%m%d}" / "HQ" / "securities.csv").read_text(encoding="utf-8").splitlines()
+    stocks = [line.split(",") for line in listed[1:] if line.split(",")[3] == "STOCK"]
+    industry = stocks[0][5]
+    moved = [",".join([*row[:5], "综合" if industry != "综合" else "电子", *row[6:]]) for row in stocks
+             if row[5] == industry]
+    edit(inbox / f"{days[-1]:%Y%m%d}" / "HQ", "securities.csv", lambda text: text.rstrip("\n") + "\n"
+         + "\n".join(moved) + "\n")
+    return industry
+
+
 def _differences(incremental: Path, full: Path) -> list[str]:
     # dbt-duckdb keeps both files open in this process: connect to each the way it does and bring the
     # incremental tables over as Arrow
@@ -128,6 +144,7 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
 
     changed = _change_a_february_client(inbox, days)
     _rename_a_branch(inbox, days[-1])
+    emptied = _reclassify_an_industry(inbox, days)
 
     land_until(inbox, lake, days[-3])
     _build(incremental, lake)
@@ -149,8 +166,14 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
             "select distinct business_date, branch_name from marts.bi_client_monthly "
             "where branch_code = '1101' order by 1"
         ).fetchall()
+        # the cubes by industry hold the moved stocks under their new industry on every day
+        emptied_rows = [
+            con.execute(f"select count(*) from marts.{cube} where industry = ?", [emptied]).fetchall()[0][0]
+            for cube in ("agg_holdings_daily", "agg_turnover_daily")
+        ]
     renamed = "北京西城金融街营业部"
     assert names == [(dt.date(2024, 2, 1), renamed), (dt.date(2024, 3, 1), renamed)]
+    assert emptied_rows == [0, 0]
     correct_without_cash_flows(inbox, lake, days[-2])
     # the branch-days of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
     rebuild = f"{{rebuild_from: '{days[-2].isoformat()}'}}"
