@@ -16,6 +16,26 @@
     ).columns[0].values()[0] %}
 {%- endif %}
 {%- set read_start = start if extends else month %}
+{#- the month's sums and flags, each from its client-day column of fct_client_daily -#}
+{%- set summed = {
+    'open_day_count': 'open_day_count',
+    'open_total_assets': 'open_total_assets',
+    'turnover': 'turnover',
+    'commission': 'commission',
+    'net_commission': 'net_commission',
+    'net_cash_inflow': 'net_cash_inflow',
+    'net_asset_inflow': 'net_asset_inflow',
+    'pnl': 'daily_pnl',
+    'fill_count': 'fill_count',
+    'order_count': 'order_count',
+} %}
+{%- set counts = ['open_day_count', 'fill_count', 'order_count'] %}
+{%- set flags = {
+    'is_active': 'is_active',
+    'is_opened': 'is_opening_day',
+    'is_churned_in_month': 'is_newly_churned',
+    'is_reactivated': 'is_reactivated',
+} %}
 -- Client-month 客户月, one row per client and calendar month with at least one landed client-day:
 -- daily average assets 日均资产 (mean TA over the landed days the account was open), the month's tier
 -- (by the previous month's daily average assets) and the previous month's tier, trading, flows, client
@@ -38,20 +58,12 @@ month_rows as (
         total_assets,
         is_effective_account,
         is_churned,
-        open_day_count,
-        open_total_assets,
-        turnover,
-        commission,
-        net_commission,
-        net_cash_inflow,
-        net_asset_inflow,
-        daily_pnl as pnl,
-        fill_count,
-        order_count,
-        case when is_active then 1 else 0 end as is_active,
-        case when is_opening_day then 1 else 0 end as is_opened,
-        case when is_newly_churned then 1 else 0 end as is_churned_in_month,
-        case when is_reactivated then 1 else 0 end as is_reactivated,
+        {%- for column, daily in summed.items() %}
+        {{ daily }} as {{ column }},
+        {%- endfor %}
+        {%- for column, daily in flags.items() %}
+        case when {{ daily }} then 1 else 0 end as {{ column }},
+        {%- endfor %}
         coalesce(cast(log_return as decimal(38, 18)), 0) as log_return
     from {{ ref('fct_client_daily') }}
     where {{ since('business_date', read_start) }}
@@ -70,20 +82,12 @@ month_rows as (
         month_end_total_assets,
         is_effective_at_month_end,
         is_churned_at_month_end,
-        open_day_count,
-        open_total_assets,
-        turnover,
-        commission,
-        net_commission,
-        net_cash_inflow,
-        net_asset_inflow,
-        pnl,
-        fill_count,
-        order_count,
-        case when is_active then 1 else 0 end,
-        case when is_opened then 1 else 0 end,
-        case when is_churned_in_month then 1 else 0 end,
-        case when is_reactivated then 1 else 0 end,
+        {%- for column in summed %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in flags %}
+        case when {{ column }} then 1 else 0 end,
+        {%- endfor %}
         log_return
     from {{ this }}
     where month_start_date = cast('{{ month }}' as date)
@@ -96,20 +100,12 @@ monthly as (
     select
         client_id,
         month_start_date,
-        {{ sum_bigint('open_day_count') }} as open_day_count,
-        {{ sum_money('open_total_assets') }} as open_total_assets,
-        {{ sum_money('turnover') }} as turnover,
-        {{ sum_money('commission') }} as commission,
-        {{ sum_money('net_commission') }} as net_commission,
-        {{ sum_money('net_cash_inflow') }} as net_cash_inflow,
-        {{ sum_money('net_asset_inflow') }} as net_asset_inflow,
-        {{ sum_money('pnl') }} as pnl,
-        {{ sum_bigint('fill_count') }} as fill_count,
-        {{ sum_bigint('order_count') }} as order_count,
-        max(is_active) = 1 as is_active,
-        max(is_opened) = 1 as is_opened,
-        max(is_churned_in_month) = 1 as is_churned_in_month,
-        max(is_reactivated) = 1 as is_reactivated,
+        {%- for column in summed %}
+        {{ sum_bigint(column) if column in counts else sum_money(column) }} as {{ column }},
+        {%- endfor %}
+        {%- for column in flags %}
+        max({{ column }}) = 1 as {{ column }},
+        {%- endfor %}
         cast(sum(log_return) as decimal(38, 18)) as log_return
     from month_rows
     group by client_id, month_start_date
