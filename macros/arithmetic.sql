@@ -16,13 +16,14 @@
     as DECIMAL(38, 2); null when count is 0 or null. Exact on every engine: DuckDB divides decimals in
     binary floating point (741171.565 came out .56) and Spark in decimal rounded to 6 places, so the
     quotient is taken in whole cents with integer arithmetic: round(c / n) = (2c + n - (2c + n) % 2n) / 2n
-    for c >= 0, with c held as DECIMAL(38, 0) (exact modulo on both engines, no overflow for a cost x
-    quantity); the division is exact (a whole number below 2^53 cents, 90 trillion yuan, so even the
-    double DuckDB divides in holds it).
+    for c >= 0, with c the total in cents as BIGINT (the totals are money, at most two decimals; a 128-bit
+    DECIMAL(38, 0) modulo took twice as long, and a BIGINT holds 46 quadrillion yuan); the division is
+    exact (a whole number below 2^53 cents, 90 trillion yuan, so the double both engines divide in holds
+    it).
     Both the modulo and the division go through nullif: DuckDB evaluates them even where count is 0.
 -#}
 {% macro average(total, count) -%}
-    {%- set cents = 'abs(cast((' ~ total ~ ') * 100 as decimal(38, 0)))' -%}
+    {%- set cents = 'abs(cast((' ~ total ~ ') * 100 as bigint))' -%}
     {%- set twice = '(2 * ' ~ cents ~ ' + (' ~ count ~ '))' -%}
     {%- set divisor = 'nullif(2 * (' ~ count ~ '), 0)' -%}
     {%- set rounded = 'cast((' ~ twice ~ ' - ' ~ twice ~ ' % ' ~ divisor ~ ') / ' ~ divisor ~ ' as bigint)' -%}

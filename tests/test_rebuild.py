@@ -85,6 +85,25 @@ def test_a_daily_build_tests_from_the_day_after_the_published_one(tmp_path: Path
     assert build_args(next_build(paths)) == [*BUILD, "--vars", '{"test_from": "2024-03-05"}']
 
 
+def test_a_build_of_many_days_runs_one_model_at_a_time_on_duckdb(tmp_path: Path) -> None:
+    from pipelines.defs.resources import DataPaths
+    from pipelines.defs.transform.assets import ONE_MODEL_AT_A_TIME_FROM_DAYS, build_args, next_build
+
+    paths = DataPaths(lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "warehouse"))
+    days = [f"2024-03-{day:02d}" for day in range(5, 5 + ONE_MODEL_AT_A_TIME_FROM_DAYS)]
+    _land(paths.lake_path, [*BUILT, *((day, "1101", "e") for day in days[1:])])
+    paths.warehouse_path.mkdir()
+    _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)
+    # one day short: two threads
+    assert next_build(paths).days == ONE_MODEL_AT_A_TIME_FROM_DAYS - 1
+    assert "--threads" not in build_args(next_build(paths))
+    _land(paths.lake_path, [(days[0], "1101", "e")])
+    window = next_build(paths)
+    assert window.days == ONE_MODEL_AT_A_TIME_FROM_DAYS
+    assert build_args(window) == [*BUILD, "--threads", "1", "--vars", '{"test_from": "2024-03-05"}']
+    assert build_args(window, on_spark=True) == [*BUILD, "--vars", '{"test_from": "2024-03-05"}']
+
+
 def test_spark_partitions_from_the_rebuilt_date_are_dropped(tmp_path: Path) -> None:
     daily = [f"intermediate/int_client_daily/business_date=2024-03-0{d}" for d in (1, 4, 5)]
     monthly = [f"marts/fct_client_monthly/month_start_date={m}" for m in ("2024-02-01", "2024-03-01")]

@@ -29,19 +29,29 @@ BUILT_PACKAGES = ("marts", "fct_landed_packages")
 class BuildWindow:
     """What the next build rebuilds: `rebuild_from` (a corrected or late branch-day of a built date, or
     None) and `test_from`, the first date it writes (the data tests read from there on,
-    macros/tests/test_window.sql); both None for a full build (no published warehouse)."""
+    macros/tests/test_window.sql); both None for a full build (no published warehouse). `days` is the
+    number of landed business dates it writes."""
 
     rebuild_from: date | None
     test_from: date | None
+    days: int
 
 
 def build_window(lake: Path, warehouse_file: Path) -> BuildWindow:
     changed = first_changed_date(lake, warehouse_file)
     last = last_built_date(warehouse_file)
-    if last is None:
-        return BuildWindow(changed, None)
-    after_last = last + timedelta(days=1)
-    return BuildWindow(changed, after_last if changed is None else min(changed, after_last))
+    test_from = None
+    if last is not None:
+        after_last = last + timedelta(days=1)
+        test_from = after_last if changed is None else min(changed, after_last)
+    days = [day for day in landed_dates(lake) if test_from is None or day >= test_from]
+    return BuildWindow(changed, test_from, len(days))
+
+
+def landed_dates(lake: Path) -> list[date]:
+    """The business dates the lake has landed packages of."""
+    folders = (lake / LANDED_PACKAGES).glob("business_date=*")
+    return sorted(date.fromisoformat(folder.name.split("=", 1)[1][:10]) for folder in folders)
 
 
 def last_built_date(warehouse_file: Path) -> date | None:

@@ -19,21 +19,31 @@ replayed as (
 
 positions as (
 
-    select business_date, client_id, market, security_code, sum(qty) as qty, sum(cost_amount) as cost_amount
+    select business_date, client_id, market, security_code, qty, cost_amount
     from {{ positions }}
     where {{ window_filter('business_date', window) }}
-    group by business_date, client_id, market, security_code
 
 )
 
-select r.*, p.qty, p.cost_amount
+-- joined before they are summed: the positions of the replayed client-securities only (a sum over
+-- every position first cost more than the replay)
+select
+    r.business_date,
+    r.client_id,
+    r.market,
+    r.security_code,
+    r.qty_after,
+    r.cost_after,
+    sum(p.qty) as qty,
+    sum(p.cost_amount) as cost_amount
 from replayed as r
 left join positions as p
     on p.business_date = r.business_date
     and p.client_id = r.client_id
     and p.market = r.market
     and p.security_code = r.security_code
-where r.qty_after <> coalesce(p.qty, 0)
-    or r.cost_after <> coalesce(p.cost_amount, 0)
+group by r.business_date, r.client_id, r.market, r.security_code, r.qty_after, r.cost_after
+having r.qty_after <> coalesce(sum(p.qty), 0)
+    or r.cost_after <> coalesce(sum(p.cost_amount), 0)
 
 {% endtest %}

@@ -129,10 +129,14 @@ final as (
         a.cumulative_share_to,
         d.is_effective_account,
         d.is_opening_day,
+        {#- a client-day that goes whole to one broker (most of them) skips the rounding -#}
         {%- for measure in attributed %}
         cast(
-            {{ round_half_away('d.' ~ measure ~ ' * a.cumulative_share_to', 2) }}
-            - {{ round_half_away('d.' ~ measure ~ ' * a.cumulative_share_from', 2) }}
+            case
+                when a.cumulative_share_from = 0 and a.cumulative_share_to = 1 then d.{{ measure }}
+                else {{ round_half_away('d.' ~ measure ~ ' * a.cumulative_share_to', 2) }}
+                    - {{ round_half_away('d.' ~ measure ~ ' * a.cumulative_share_from', 2) }}
+            end
             as decimal(38, 2)
         ) as attributed_{{ measure }}{{ ',' if not loop.last }}
         {%- endfor %}

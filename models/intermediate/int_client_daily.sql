@@ -317,6 +317,15 @@ previous_rows as (
 
 ),
 
+-- each client's first day among the days built (an aggregate: a window over the wide rows sorts them all)
+first_rows as (
+
+    select client_id, min(business_date) as first_row_date
+    from assembled
+    group by client_id
+
+),
+
 with_previous as (
 
     select
@@ -325,13 +334,14 @@ with_previous as (
         pr.previous_row_date,
         pr.previous_row_total_assets,
         case
-            when bf.first_landed_date < min(a.business_date) over (partition by a.client_id) then bf.first_landed_date
-            else min(a.business_date) over (partition by a.client_id)
+            when bf.first_landed_date < fr.first_row_date then bf.first_landed_date
+            else fr.first_row_date
         end as first_landed_date
     from assembled as a
     left join calendar as cal on cal.calendar_date = a.business_date
     inner join previous_rows as pr
         on pr.business_date = a.business_date and pr.branch_code = a.branch_code and pr.client_id = a.client_id
+    inner join first_rows as fr on fr.client_id = a.client_id
     left join built_first_days as bf on bf.client_id = a.client_id
 
 ),

@@ -71,6 +71,11 @@ final as (
 )
 
 select * from final
--- in client order within each day: at scale a day spans many row groups, and one client's rows of a
--- day then sit in one of them (the client statement's queries skip the others by their zone maps)
+{%- if start is not none %}
+-- the days built, in date and client order: their rows are appended after the days before, so a query
+-- of a date range skips the other days' row groups by their zone maps, and one client's rows of a day
+-- sit in one of them. A full build leaves its rows as they come: sorting every client-day (every
+-- column) took longer than building them; the client statement finds a client's rows through the
+-- client_id index of the serving file (warehouse/publish.py).
 order by business_date, client_id, branch_code
+{%- endif %}

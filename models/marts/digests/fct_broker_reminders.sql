@@ -17,7 +17,6 @@
 -- fct_client_daily (int_client_daily_status); the client records as of a day are dim_client_history.
 {%- set suitability_boards = "('STAR', 'CHINEXT', 'BSE')" %}
 {%- set suitability_risk_levels = "('C1', 'C2')" %}
-{%- set max_birthday_offset = 14 %}
 with
 
 calendar as (
@@ -121,12 +120,7 @@ large_transfer_rows as (
         branch_code,
         client_id,
         amount,
-        row_number() over (
-            partition by business_date, branch_code, client_id order by abs(amount) desc, flow_id
-        ) as size_rank,
-        count(*) over (partition by business_date, branch_code, client_id) as event_count,
-        sum(amount) over (partition by business_date, branch_code, client_id) as total_amount,
-        sum(abs(amount)) over (partition by business_date, branch_code, client_id) as gross_amount
+        {{ client_day_ranking('abs(amount) desc, flow_id', {'total_amount': 'amount', 'gross_amount': 'abs(amount)'}) }}
     from {{ ref('fct_cash_flows') }}
     where is_large_transfer and {{ since('business_date', start) }}
 
@@ -217,11 +211,7 @@ custody_rows as (
         branch_code,
         client_id,
         security_key,
-        row_number() over (
-            partition by business_date, branch_code, client_id order by value_at_close desc, transfer_id
-        ) as size_rank,
-        count(*) over (partition by business_date, branch_code, client_id) as event_count,
-        sum(value_at_close) over (partition by business_date, branch_code, client_id) as total_value
+        {{ client_day_ranking('value_at_close desc, transfer_id', {'total_value': 'value_at_close'}) }}
     from {{ ref('fct_custody_transfers') }}
     where direction = 'O' and {{ since('business_date', start) }}
 
@@ -246,36 +236,34 @@ custody_out as (
 
 ),
 
--- positions of the day: the largest trapped and the largest limit-down holding of each client
-position_rows as (
+-- 新增套牢: trapped degree crossed trapped_client_degree that day
+newly_trapped_days as (
 
-    select
-        business_date,
-        branch_code,
-        client_id,
-        security_key,
-        market_value,
-        unrealized_return,
-        is_trapped,
-        is_limit_down,
-        row_number() over (
-            partition by business_date, branch_code, client_id, is_trapped order by market_value desc, security_key
-        ) as trapped_rank,
-        row_number() over (
-            partition by business_date, branch_code, client_id, is_limit_down order by market_value desc, security_key
-        ) as limit_down_rank,
-        sum(case when is_limit_down then 1 else 0 end) over (
-            partition by business_date, branch_code, client_id
-        ) as limit_down_count,
-        sum(case when is_limit_down then market_value else 0 end) over (
-            partition by business_date, branch_code, client_id
-        ) as limit_down_value
-    from {{ ref('fct_positions_daily') }}
-    where {{ since('business_date', start) }}
+    select business_date, branch_code, client_id, trapped_market_value, trapped_degree
+    from state_days
+    where is_trapped_client and was_trapped_client = false
 
 ),
 
--- 新增套牢: trapped degree crossed trapped_client_degree that day
+-- the trapped holdings of those client-days, the largest first (looked up for them only: a window over
+-- every position of the days built costs more than the rest of the model)
+trapped_rows as (
+
+    select
+        p.business_date,
+        p.branch_code,
+        p.client_id,
+        p.security_key,
+        {{ client_day_ranking('p.market_value desc, p.security_key', alias='p') }}
+    from {{ ref('fct_positions_daily') }} as p
+    inner join newly_trapped_days as t
+        on t.business_date = p.business_date
+        and t.branch_code = p.branch_code
+        and t.client_id = p.client_id
+    where p.is_trapped and {{ since('p.business_date', start) }}
+
+),
+
 newly_trapped as (
 
     select
@@ -290,18 +278,30 @@ newly_trapped as (
         cast(t.trapped_degree as decimal(24, 12)) as metric_value,
         1 as event_count,
         cast(t.trapped_market_value as decimal(38, 2)) as value_at_stake
-    from state_days as t
-    left join position_rows as p
+    from newly_trapped_days as t
+    left join trapped_rows as p
         on p.business_date = t.business_date
         and p.branch_code = t.branch_code
         and p.client_id = t.client_id
-        and p.is_trapped
-        and p.trapped_rank = 1
-    where t.is_trapped_client and t.was_trapped_client = false
+        and p.size_rank = 1
 
 ),
 
--- 持仓跌停: a holding closed limit-down that day
+-- 持仓跌停: holdings that closed limit-down that day, the largest first
+limit_down_rows as (
+
+    select
+        business_date,
+        branch_code,
+        client_id,
+        security_key,
+        unrealized_return,
+        {{ client_day_ranking('market_value desc, security_key', {'total_value': 'market_value'}) }}
+    from {{ ref('fct_positions_daily') }}
+    where is_limit_down and {{ since('business_date', start) }}
+
+),
+
 limit_down as (
 
     select
@@ -310,14 +310,14 @@ limit_down as (
         client_id,
         'limit_down' as reminder_kind,
         cast(null as {{ dbt.type_string() }}) as target_broker_id,
-        cast(limit_down_value as decimal(38, 2)) as amount,
+        cast(total_value as decimal(38, 2)) as amount,
         security_key,
         cast(null as date) as reference_date,
         cast(unrealized_return as decimal(24, 12)) as metric_value,
-        cast(limit_down_count as integer) as event_count,
-        cast(limit_down_value as decimal(38, 2)) as value_at_stake
-    from position_rows
-    where is_limit_down and limit_down_rank = 1
+        cast(event_count as integer) as event_count,
+        cast(total_value as decimal(38, 2)) as value_at_stake
+    from limit_down_rows
+    where size_rank = 1
 
 ),
 
@@ -394,15 +394,11 @@ new_clients as (
 ),
 
 -- 生日关怀: birthday today or within birthday_window_days (stretched to the next business day, so a
--- birthday in a holiday is remembered on the business day before it)
-offsets as (
-
-    {%- for k in range(max_birthday_offset + 1) %}
-    select {{ k }} as days_ahead{{ ' union all' if not loop.last }}
-    {%- endfor %}
-
-),
-
+-- birthday in a holiday is remembered on the business day before it). The next birthday on or after
+-- the day is the birth date moved to the day's year, else to the next year; moved to a year without
+-- 29 February it falls on the 28th and is no birthday (a 29 February birthday is kept in leap years).
+{#- in parentheses: Spark's dateadd multiplies the years by 12 as written -#}
+{%- set years_to = "(extract(year from d.business_date) - extract(year from bd.birth_date))" %}
 birthday_candidates as (
 
     select
@@ -411,16 +407,30 @@ birthday_candidates as (
         d.client_id,
         d.total_assets,
         bd.birth_date,
-        o.days_ahead,
-        {{ dbt.dateadd('day', 'o.days_ahead', 'd.business_date') }} as birthday_date,
-        c.next_trading_day
+        c.next_trading_day,
+        cast({{ dbt.dateadd('year', years_to, 'bd.birth_date') }} as date) as birthday_this_year,
+        cast({{ dbt.dateadd('year', '(' ~ years_to ~ ' + 1)', 'bd.birth_date') }} as date) as birthday_next_year
     from client_days as d
     inner join versions as v
         on v.client_id = d.client_id and v.valid_from <= d.business_date and d.business_date <= v.valid_to
     inner join client_birth_dates as bd on bd.client_id = d.client_id
     inner join calendar as c on c.calendar_date = d.business_date
-    cross join offsets as o
     where v.close_date is null or v.close_date > d.business_date
+
+),
+
+next_birthdays as (
+
+    select
+        business_date,
+        branch_code,
+        client_id,
+        total_assets,
+        birth_date,
+        next_trading_day,
+        case when birthday_this_year >= business_date then birthday_this_year else birthday_next_year end
+            as birthday_date
+    from birthday_candidates
 
 ),
 
@@ -428,12 +438,14 @@ birthdays_matched as (
 
     select
         *,
-        row_number() over (partition by business_date, client_id order by days_ahead) as nearest
-    from birthday_candidates
+        {{ dbt.datediff('business_date', 'birthday_date', 'day') }} as days_ahead,
+        -- a client in two branches that day is wished once
+        row_number() over (partition by business_date, client_id order by branch_code) as branch_rank
+    from next_birthdays
     where extract(month from birthday_date) = extract(month from birth_date)
         and extract(day from birthday_date) = extract(day from birth_date)
         and (
-            days_ahead <= {{ threshold('birthday_window_days') }}
+            {{ dbt.datediff('business_date', 'birthday_date', 'day') }} <= {{ threshold('birthday_window_days') }}
             or birthday_date < next_trading_day
         )
 
@@ -449,12 +461,12 @@ birthdays as (
         cast(null as {{ dbt.type_string() }}) as target_broker_id,
         cast(total_assets as decimal(38, 2)) as amount,
         cast(null as {{ dbt.type_string() }}) as security_key,
-        cast(birthday_date as date) as reference_date,
+        birthday_date as reference_date,
         cast(days_ahead as decimal(24, 12)) as metric_value,
         1 as event_count,
         cast(total_assets as decimal(38, 2)) as value_at_stake
     from birthdays_matched
-    where nearest = 1
+    where branch_rank = 1
 
 ),
 
@@ -467,11 +479,7 @@ risky_buys as (
         f.client_id,
         f.security_key,
         f.amount,
-        row_number() over (
-            partition by f.business_date, f.branch_code, f.client_id order by f.amount desc, f.fill_id
-        ) as size_rank,
-        count(*) over (partition by f.business_date, f.branch_code, f.client_id) as event_count,
-        sum(f.amount) over (partition by f.business_date, f.branch_code, f.client_id) as total_amount
+        {{ client_day_ranking('f.amount desc, f.fill_id', {'total_amount': 'f.amount'}, alias='f') }}
     from {{ ref('fct_fills') }} as f
     inner join securities as s on s.security_key = f.security_key
     inner join versions as v

@@ -72,7 +72,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     if window.rebuild_from is not None and runs_on_spark(dbt):
         dropped = drop_spark_partitions_from(paths.spark_path, window.rebuild_from)
         context.log.info(f"rebuild from {window.rebuild_from}: {len(dropped)} Spark date partitions dropped")
-    yield from dbt.cli(build_args(window), context=context).stream()
+    yield from dbt.cli(build_args(window, runs_on_spark(dbt)), context=context).stream()
 
 
 def next_build(paths: DataPaths) -> BuildWindow:
@@ -85,12 +85,20 @@ def next_build(paths: DataPaths) -> BuildWindow:
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
-def build_args(window: BuildWindow) -> list[str]:
+# A build of many days (the first one, a catch-up, a rebuild from an old date) runs one model at a time
+# on DuckDB: each of its queries takes every core and the memory limit, and two at once spilled to disk
+# (bench10m's first 45 days: 756 s with dbt's two threads, 608 s with one). A day's build keeps two
+# (its 46th day rebuilt: 85-96 s with two, 91-97 s with one).
+ONE_MODEL_AT_A_TIME_FROM_DAYS = 5
+
+
+def build_args(window: BuildWindow, on_spark: bool = False) -> list[str]:
     """`dbt build` without the unit tests, with the dates a daily build rebuilds from and tests from
-    (none: a full build)."""
+    (none: a full build), one model at a time when it writes many days on DuckDB."""
     dates = {"rebuild_from": window.rebuild_from, "test_from": window.test_from}
     chosen = {name: day.isoformat() for name, day in dates.items() if day is not None}
-    return [*BUILD, "--vars", json.dumps(chosen)] if chosen else [*BUILD]
+    threads = [] if on_spark or window.days < ONE_MODEL_AT_A_TIME_FROM_DAYS else ["--threads", "1"]
+    return [*BUILD, *threads, "--vars", json.dumps(chosen)] if chosen else [*BUILD, *threads]
 
 
 defs = dg.Definitions(resources={"dbt": dbt})
