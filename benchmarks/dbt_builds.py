@@ -44,6 +44,7 @@ from landing import GENERATE, LAND, run_child
 from report import print_table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from warehouse.landing.state import landed_days as landed_dates  # noqa: E402
 from warehouse.publish import BUILD_FILE, publish  # noqa: E402
 
 # builds of many days run one model at a time, as Dagster runs them (pipelines/defs/transform/assets.py)
@@ -51,7 +52,7 @@ MANY_DAYS = ["--threads", "1"]
 
 
 def landed_days(lake: Path) -> list[str]:
-    return sorted(p.name.split("=", 1)[1] for p in (lake / "landed_packages").glob("business_date=*"))
+    return [day.isoformat() for day in landed_dates(lake)]
 
 
 def link_days(source: Path, target: Path, days: list[str]) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.lake.layout import LANDED_PACKAGES
+from warehouse.landing.state import landed_days
 
 BUILT_PACKAGES = ("marts", "fct_landed_packages")
 
@@ -44,14 +45,8 @@ def build_window(lake: Path, warehouse_file: Path) -> BuildWindow:
     if last is not None:
         after_last = last + timedelta(days=1)
         test_from = after_last if changed is None else min(changed, after_last)
-    days = [day for day in landed_dates(lake) if test_from is None or day >= test_from]
+    days = [day for day in landed_days(lake) if test_from is None or day >= test_from]
     return BuildWindow(changed, test_from, len(days))
-
-
-def landed_dates(lake: Path) -> list[date]:
-    """The business dates the lake has landed packages of."""
-    folders = (lake / LANDED_PACKAGES).glob("business_date=*")
-    return sorted(date.fromisoformat(folder.name.split("=", 1)[1][:10]) for folder in folders)
 
 
 def last_built_date(warehouse_file: Path) -> date | None:

@@ -142,13 +142,14 @@ def writes_partition(lake: Path, state: StateTable, branch: str, day: date) -> b
     return not any(d < day and (d.year, d.month) == month for d in landed_days(lake, branch))
 
 
-def landed_days(lake: Path, branch: str) -> list[date]:
-    """Every landed business date of the branch, oldest first (a directory listing, no file read)."""
-    found = []
+def landed_days(lake: Path, branch: str = "*") -> list[date]:
+    """Every landed business date of the branch (default: of any branch), oldest first (a directory
+    listing, no file read)."""
+    found = set()
     for path in (lake / LANDED_PACKAGES).glob(f"business_date=*/branch={branch}/{PART_FILE}"):
         day = parse_date_dir(path.parent.parent.name.removeprefix("business_date=").replace("-", ""))
         if day is not None:
-            found.append(day)
+            found.add(day)
     return sorted(found)
 
 
