@@ -24,7 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent
 sys.path.insert(0, str(REPO / "superset"))
-from serving import ServingConnection  # noqa: E402 (in superset/, put on the path just above)
+from serving import ServingConnection, reuse_duckdb_reserved_words  # noqa: E402 (in superset/, on the path)
 
 WAREHOUSE_DATA = Path(os.environ.get("WAREHOUSE_DATA", REPO / "data")).resolve()
 WAREHOUSE_DIR = Path(os.environ.get("WAREHOUSE_DIR", WAREHOUSE_DATA / "warehouse")).resolve()
@@ -115,6 +115,9 @@ FEATURE_FLAGS = {
 # DuckDB instance and its buffer cache alive between queries, reopened when publish swaps the file in
 # (superset/serving.py).
 ENGINE_CONTEXT_MANAGER = ServingConnection()
+# and the DuckDB dialect Superset creates several times per query asks DuckDB for its reserved words
+# once per process, not each time (superset/serving.py)
+reuse_duckdb_reserved_words()
 
 # SQL Lab: read-only by construction. The warehouse database is registered with allow_dml = false and
 # the DuckDB file is opened with access_mode=read_only (see superset/assets/databases/).

@@ -16,18 +16,26 @@ every query reads the new file.
 Cached chart results (`DATA_CACHE_CONFIG`) would likewise outlive a publish for their whole timeout.
 `versioned_cache` adds the serving file's version (inode and modification time) to every key: a
 publish makes every earlier result unreachable at once.
+Superset also creates a new SQLAlchemy engine (and so a new dialect) several times for every chart
+query, and duckdb_engine's dialect asks DuckDB for its reserved words each time it is created (a new
+connection and a query, about a dozen per chart query): `reuse_duckdb_reserved_words` asks once per
+process.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import duckdb
+import duckdb_engine
 from flask_caching.backends.filesystemcache import FileSystemCache
 from flask_caching.backends.simplecache import SimpleCache
+from sqlalchemy.dialects.postgresql.base import PGIdentifierPreparer
 
 
 def file_version(path: str) -> str:
@@ -129,3 +137,22 @@ def versioned_cache(app: Any, config: dict, args: list, kwargs: dict) -> Version
     serving_file = kwargs.pop("serving_file")
     backend = {"FileSystemCache": FileSystemCache, "SimpleCache": SimpleCache}[kwargs.pop("backend")]
     return VersionedCache(backend.factory(app, config, args, kwargs), serving_file)
+
+
+@functools.cache
+def duckdb_reserved_words() -> frozenset[str]:
+    """DuckDB's reserved keywords (what duckdb_engine's identifier preparer quotes), asked once."""
+    with duckdb.connect() as con:
+        rows = con.sql("select keyword_name from duckdb_keywords() where keyword_category = 'reserved'")
+        return frozenset(name for (name,) in rows.fetchall())
+
+
+def _preparer_init(self: Any, dialect: Any, **kwargs: Any) -> None:
+    PGIdentifierPreparer.__init__(self, dialect, **kwargs)
+    self.reserved_words.update(duckdb_reserved_words())
+
+
+def reuse_duckdb_reserved_words() -> None:
+    """Make duckdb_engine's identifier preparer take DuckDB's reserved words from
+    `duckdb_reserved_words` (the same words, asked once per process)."""
+    duckdb_engine.DuckDBIdentifierPreparer.__init__ = _preparer_init
