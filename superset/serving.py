@@ -140,19 +140,20 @@ def versioned_cache(app: Any, config: dict, args: list, kwargs: dict) -> Version
 
 
 @functools.cache
-def duckdb_reserved_words() -> frozenset[str]:
-    """DuckDB's reserved keywords (what duckdb_engine's identifier preparer quotes), asked once."""
+def reserved_words() -> frozenset[str]:
+    """The words duckdb_engine's identifier preparer quotes: PostgreSQL's (the preparer it extends) and
+    DuckDB's reserved keywords, asked once."""
     with duckdb.connect() as con:
         rows = con.sql("select keyword_name from duckdb_keywords() where keyword_category = 'reserved'")
-        return frozenset(name for (name,) in rows.fetchall())
+        return frozenset(PGIdentifierPreparer.reserved_words) | {name for (name,) in rows.fetchall()}
 
 
 def _preparer_init(self: Any, dialect: Any, **kwargs: Any) -> None:
     PGIdentifierPreparer.__init__(self, dialect, **kwargs)
-    self.reserved_words.update(duckdb_reserved_words())
+    self.reserved_words = reserved_words()  # its own: PostgreSQL's set is left as it is
 
 
 def reuse_duckdb_reserved_words() -> None:
-    """Make duckdb_engine's identifier preparer take DuckDB's reserved words from
-    `duckdb_reserved_words` (the same words, asked once per process)."""
+    """Make duckdb_engine's identifier preparer take its reserved words from `reserved_words` (the same
+    words, asked once per process). duckdb_engine's own adds DuckDB's to PostgreSQL's set in place."""
     duckdb_engine.DuckDBIdentifierPreparer.__init__ = _preparer_init
