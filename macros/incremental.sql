@@ -163,11 +163,17 @@
     build_from_current_securities(): build_from() of a cube grouped by the securities' board and industry
     as they are now (dim_security, type 1), or none to rebuild it whole: when a security's board or
     industry changed on the days to build (head office's securities.csv carries the changed record),
-    and after a corrected day (its re-sent head-office package may undo a change the built rows have).
+    and on a rebuild after a corrected or late head-office package (it may undo a change that the built
+    rows have). Dagster's build says which with var('head_office_changed') (warehouse/rebuild.py); a run
+    with rebuild_from and without it rebuilds them whole. After corrected branch-days alone they are
+    rebuilt from rebuild_from, like every other model.
 -#}
 {% macro build_from_current_securities() -%}
     {%- set start = build_from() -%}
-    {%- if start is none or var('rebuild_from', none) -%}
+    {%- if start is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if var('rebuild_from', none) and var('head_office_changed', true) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set changed -%}

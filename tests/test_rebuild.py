@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.rebuild import drop_spark_partitions_from, first_changed_date
+from warehouse.rebuild import changed_branch_days, drop_spark_partitions_from
 
 BUILT = [("2024-03-01", "1101", "a"), ("2024-03-01", "HQ", "b"), ("2024-03-04", "1101", "c")]
 # what Dagster runs: `dbt build` without the unit tests (the test suite runs those), written out here
@@ -33,30 +33,36 @@ def _warehouse(path: Path, packages: list[tuple[str, str, str]]) -> Path:
     return path
 
 
+MARCH_1, MARCH_4 = date(2024, 3, 1), date(2024, 3, 4)
+
+
 @pytest.mark.parametrize(
     ("lake_packages", "expected"),
     [
-        (BUILT, None),  # what the warehouse was built from
-        (BUILT + [("2024-03-05", "1101", "d")], None),  # a new day: the usual incremental build
-        ([BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")], date(2024, 3, 4)),  # 03-04 re-sent
-        (BUILT + [("2024-03-01", "3301", "e")], date(2024, 3, 1)),  # a branch's late package for 03-01
-        (BUILT[1:] + [("2024-03-01", "1101", "a2"), ("2024-03-05", "1101", "d")], date(2024, 3, 1)),
+        (BUILT, []),  # what the warehouse was built from
+        (BUILT + [("2024-03-05", "1101", "d")], []),  # a new day: the usual incremental build
+        ([BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")], [(MARCH_4, "1101")]),  # 03-04 re-sent
+        (BUILT + [("2024-03-01", "3301", "e")], [(MARCH_1, "3301")]),  # a branch's late package for 03-01
+        (BUILT[1:] + [("2024-03-01", "1101", "a2"), ("2024-03-05", "1101", "d")], [(MARCH_1, "1101")]),
+        # head office re-sent 03-01, and a branch 03-04
+        ([BUILT[0], ("2024-03-01", "HQ", "b2"), ("2024-03-04", "1101", "c2")],
+         [(MARCH_1, "HQ"), (MARCH_4, "1101")]),
     ],
 )
-def test_first_changed_date(tmp_path: Path, lake_packages: list, expected: date | None) -> None:
+def test_changed_branch_days(tmp_path: Path, lake_packages: list, expected: list) -> None:
     lake = tmp_path / "lake"
     _land(lake, lake_packages)
     serving = _warehouse(tmp_path / "serving.duckdb", BUILT)
-    assert first_changed_date(lake, serving) == expected
+    assert changed_branch_days(lake, serving) == expected
 
 
 def test_no_warehouse_yet_means_a_full_build(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     _land(lake, BUILT)
-    assert first_changed_date(lake, tmp_path / "missing.duckdb") is None
+    assert changed_branch_days(lake, tmp_path / "missing.duckdb") == []
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
-    assert first_changed_date(lake, empty) is None
+    assert changed_branch_days(lake, empty) == []
 
 
 def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
@@ -70,7 +76,16 @@ def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
     assert build_args(next_build(paths)) == BUILD
     _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)  # what the last successful build published
     assert build_args(next_build(paths)) == [
-        *BUILD, "--vars", '{"rebuild_from": "2024-03-04", "test_from": "2024-03-04"}'
+        *BUILD,
+        "--vars",
+        '{"rebuild_from": "2024-03-04", "test_from": "2024-03-04", "head_office_changed": false}',
+    ]
+    # head office re-sends 03-01 too: the cubes by board and industry are rebuilt whole
+    _land(paths.lake_path, [("2024-03-01", "HQ", "b2")])
+    assert build_args(next_build(paths)) == [
+        *BUILD,
+        "--vars",
+        '{"rebuild_from": "2024-03-01", "test_from": "2024-03-01", "head_office_changed": true}',
     ]
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.contract.spec import HQ
 from warehouse.lake.layout import LANDED_PACKAGES
 from warehouse.landing.state import landed_days
 
@@ -31,22 +32,37 @@ class BuildWindow:
     """What the next build rebuilds: `rebuild_from` (a corrected or late branch-day of a built date, or
     None) and `test_from`, the first date it writes (the data tests read from there on,
     macros/tests/test_window.sql); both None for a full build (no published warehouse). `days` is the
-    number of landed business dates it writes."""
+    number of landed business dates it writes. `head_office_changed`: one of the corrected or late
+    packages is head office's (its reference data may undo a security's move to another board or
+    industry, which the cubes by board and industry then regroup on every day)."""
 
     rebuild_from: date | None
     test_from: date | None
     days: int
+    head_office_changed: bool = False
+
+    def dbt_vars(self) -> dict[str, str | bool]:
+        """The build's `--vars` (macros/incremental.sql); empty for a full build."""
+        chosen: dict[str, str | bool] = {
+            name: day.isoformat()
+            for name, day in (("rebuild_from", self.rebuild_from), ("test_from", self.test_from))
+            if day is not None
+        }
+        if self.rebuild_from is not None:
+            chosen["head_office_changed"] = self.head_office_changed
+        return chosen
 
 
 def build_window(lake: Path, warehouse_file: Path) -> BuildWindow:
-    changed = first_changed_date(lake, warehouse_file)
+    changed = changed_branch_days(lake, warehouse_file)
+    rebuild_from = min((day for day, _ in changed), default=None)
     last = last_built_date(warehouse_file)
     test_from = None
     if last is not None:
         after_last = last + timedelta(days=1)
-        test_from = after_last if changed is None else min(changed, after_last)
+        test_from = after_last if rebuild_from is None else min(rebuild_from, after_last)
     days = [day for day in landed_days(lake) if test_from is None or day >= test_from]
-    return BuildWindow(changed, test_from, len(days))
+    return BuildWindow(rebuild_from, test_from, len(days), any(branch == HQ for _, branch in changed))
 
 
 def last_built_date(warehouse_file: Path) -> date | None:
@@ -76,19 +92,19 @@ def _built(warehouse_file: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
         yield con if found else None
 
 
-def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
-    """The earliest business date, up to the last one the warehouse holds, whose landed branch-days are
-    not the ones the DuckDB `warehouse_file` was built from (a package re-sent with other content, or
-    one landed late). None when it is up to date but for days after its last one, or when there is no
-    warehouse yet (a full build follows)."""
+def changed_branch_days(lake: Path, warehouse_file: Path) -> list[tuple[date, str]]:
+    """(business date, branch code or HQ) of the landed packages, up to the last date the warehouse
+    holds, that are not the ones the DuckDB `warehouse_file` was built from (a package re-sent with
+    other content, or one landed late), oldest first. Empty when it is up to date but for days after
+    its last one, or when there is no warehouse yet (a full build follows)."""
     landed = lake / LANDED_PACKAGES
     if not any(landed.glob("*/*/*.parquet")):
-        return None
+        return []
     schema, table = BUILT_PACKAGES
     with _built(warehouse_file) as con:
         if con is None:
-            return None
-        row = con.execute(
+            return []
+        rows = con.execute(
             f"""
             with landed as (
                 select cast(business_date as date) as business_date, branch as branch_code, manifest_sha256
@@ -96,7 +112,7 @@ def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
                                   hive_types_autocast = false)
             ),
             built as (select business_date, branch_code, manifest_sha256 from built.{schema}.{table})
-            select min(l.business_date)
+            select l.business_date, l.branch_code
             from landed as l
             left join built as b
                 on b.business_date = l.business_date
@@ -104,9 +120,10 @@ def first_changed_date(lake: Path, warehouse_file: Path) -> date | None:
                 and b.manifest_sha256 = l.manifest_sha256
             where b.business_date is null
                 and l.business_date <= (select max(business_date) from built)
+            order by 1, 2
             """
         ).fetchall()
-    return row[0][0] if row else None
+    return [(day, branch) for day, branch in rows]
 
 
 # the folders of the Spark build's incremental tables (dbt_project.yml location_root), under

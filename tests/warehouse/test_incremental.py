@@ -11,7 +11,9 @@ on the same lake (EXCEPT ALL both ways).
 On day N-1 a client of February changes its record (risk level and city): the client-month
 presentation table refreshes that client's February row, which a daily build otherwise leaves as it
 was. On day N head office renames a branch (every month's rows get the new name) and moves the stocks
-of an industry to another one (the cubes by industry regroup every day).
+of an industry to another one (the cubes by industry regroup every day). Then head office re-sends day
+N without that move (the cubes regroup every day back), and only after that are the branches' day N-1
+corrected: the cubes by industry are then rebuilt from that day, not whole.
 
 The client status's look-backs (90 calendar days and 5 trading days in the seed) are shortened to 3
 and 2 days, so the days built incrementally look their running totals up in the days built before,
@@ -29,6 +31,10 @@ from pathlib import Path
 import duckdb
 from conftest import correct_without_cash_flows, land_until, month_end_tiny, run_dbt_on
 
+from tests.landing.helpers import edit, manifest_of, set_manifest
+from warehouse.landing import land_package
+from warehouse.rebuild import BuildWindow, build_window
+
 SCHEMAS = ("marts", "intermediate")
 
 
@@ -37,7 +43,7 @@ SCHEMAS = ("marts", "intermediate")
 SHORT_LOOKBACKS = {"churn_lookback_days": 3, "churn_warning_trading_days": 2}
 
 
-def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> None:
+def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> list:
     if not database.exists():
         run_dbt_on(lake, database, ["seed"])
         con = duckdb.connect(str(database))
@@ -47,13 +53,22 @@ def _build(database: Path, lake: Path, command: str = "run", *extra: str) -> Non
                             [value, name])
         finally:
             con.close()
-    run_dbt_on(lake, database, [command, *extra])
+    return run_dbt_on(lake, database, [command, *extra])
+
+
+def _next_build(lake: Path, database: Path) -> BuildWindow:
+    """What Dagster's build passes after this build was published (a copy: dbt-duckdb keeps the build
+    file attached in this process, and its last writes may still be in the write-ahead log)."""
+    with duckdb.connect(str(database)) as con:
+        con.execute("checkpoint")
+    published = database.with_name("published.duckdb")
+    shutil.copyfile(database, published)
+    return build_window(lake, published)
 
 
 def _change_a_february_client(inbox: Path, days: list) -> tuple[str, str, str]:
     """Day N-1's package of branch 1101 carries a changed record of a client it sent on the first day:
     (client_id, risk level, city) of the new record."""
-    from tests.landing.helpers import edit
 
     first = (inbox / f"{days[0]:%Y%m%d}" / "1101" / "clients.csv").read_bytes()
     package = inbox / f"{days[-2]:%Y%m%d}" / "1101"
@@ -65,7 +80,6 @@ def _change_a_february_client(inbox: Path, days: list) -> tuple[str, str, str]:
 
 
 def _rename_a_branch(inbox: Path, day) -> None:
-    from tests.landing.helpers import edit
 
     def rename(text: str) -> str:
         assert "北京金融街营业部" in text
@@ -77,7 +91,6 @@ def _rename_a_branch(inbox: Path, day) -> None:
 def _reclassify_an_industry(inbox: Path, days: list) -> str:
     """Head office moves every stock of the first day's first industry to another one on day N: the
     cubes by industry then regroup every day. The industry emptied."""
-    from tests.landing.helpers import edit
 
     listed = (inbox / f"{days[0]:%Y%m%d}" / "HQ" / "securities.csv").read_text(encoding="utf-8").splitlines()
     stocks = [line.split(",") for line in listed[1:] if line.split(",")[3] == "STOCK"]
@@ -144,6 +157,8 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
 
     changed = _change_a_february_client(inbox, days)
     _rename_a_branch(inbox, days[-1])
+    head_office = inbox / f"{days[-1]:%Y%m%d}" / "HQ"
+    securities = (head_office / "securities.csv").read_text(encoding="utf-8")
     emptied = _reclassify_an_industry(inbox, days)
 
     land_until(inbox, lake, days[-3])
@@ -174,10 +189,33 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     renamed = "北京西城金融街营业部"
     assert names == [(dt.date(2024, 2, 1), renamed), (dt.date(2024, 3, 1), renamed)]
     assert emptied_rows == [0, 0]
+
+    # head office re-sends day N without the move: the cubes regroup every built day back
+    edit(head_office, "securities.csv", lambda _: securities)
+    set_manifest(head_office, revision=manifest_of(head_office)["revision"] + 1)
+    assert land_package(head_office, lake).outcome == "landed"
+    window = _next_build(lake, incremental)
+    assert window.dbt_vars() == {"rebuild_from": days[-1].isoformat(), "test_from": days[-1].isoformat(),
+                                 "head_office_changed": True}
+    _build(incremental, lake, "run", "--vars", json.dumps(window.dbt_vars()))
+    with duckdb.connect(str(incremental)) as con:
+        restored_days = [
+            con.execute(f"select count(distinct business_date) from marts.{cube} where industry = ?",
+                        [emptied]).fetchall()[0][0]
+            for cube in ("agg_holdings_daily", "agg_turnover_daily")
+        ]
+    assert restored_days[0] == len(days) and restored_days[1] > 1, restored_days
+
     correct_without_cash_flows(inbox, lake, days[-2])
-    # the branch-days of day N-1 re-landed: the build re-runs from that day (what Dagster passes)
-    rebuild = f"{{rebuild_from: '{days[-2].isoformat()}'}}"
-    _build(incremental, lake, "run", "--vars", rebuild)
+    # the branch-days of day N-1 re-landed: the build re-runs from that day, the cubes by industry too
+    # (no security changed its industry from that day on)
+    window = _next_build(lake, incremental)
+    assert window.rebuild_from == days[-2] and not window.head_office_changed
+    results = _build(incremental, lake, "run", "--vars", json.dumps(window.dbt_vars()))
+    cubes = ("agg_holdings_daily", "agg_turnover_daily")
+    cube_sql = [r.node.compiled_code for r in results if r.node.name in cubes]
+    assert len(cube_sql) == 2
+    assert all(f"business_date >= cast('{days[-2].isoformat()}' as date)" in sql for sql in cube_sql)
 
     full = tmp_path / "full.duckdb"
     _build(full, lake)

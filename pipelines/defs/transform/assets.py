@@ -4,7 +4,8 @@ dbt's data tests run with `dbt build` and appear as asset checks (its unit tests
 suite, not in each build). The lake's tables are the dbt sources
 (`lake/<table>`, declared in landing/lake_tables.py); `build_after_landing` runs the build and the
 publish step after each landing run. After a correction or a late package for a date the warehouse
-already holds, the build rebuilds from that date (`--vars {rebuild_from: ...}`); the data tests read
+already holds, the build rebuilds from that date (`--vars {rebuild_from: ..., head_office_changed: ...}`,
+warehouse/rebuild.py BuildWindow.dbt_vars); the data tests read
 the dates the build writes (`test_from`), the earlier ones were tested when they were built.
 
 The engine is the dbt target of profiles.yml: `duckdb` (default), `spark` (pyspark in the dbt
@@ -94,9 +95,8 @@ ONE_MODEL_AT_A_TIME_FROM_DAYS = 5
 
 def build_args(window: BuildWindow, on_spark: bool = False) -> list[str]:
     """`dbt build` without the unit tests, with the dates a daily build rebuilds from and tests from
-    (none: a full build), one model at a time when it writes many days on DuckDB."""
-    dates = {"rebuild_from": window.rebuild_from, "test_from": window.test_from}
-    chosen = {name: day.isoformat() for name, day in dates.items() if day is not None}
+    (BuildWindow.dbt_vars; none: a full build), one model at a time when it writes many days on DuckDB."""
+    chosen = window.dbt_vars()
     threads = [] if on_spark or window.days < ONE_MODEL_AT_A_TIME_FROM_DAYS else ["--threads", "1"]
     return [*BUILD, *threads, "--vars", json.dumps(chosen)] if chosen else [*BUILD, *threads]
 
