@@ -3,8 +3,11 @@
 
     The `lake` source (models/staging/_lake__sources.yml) gives every table the external location
     <WAREHOUSE_LAKE>/<table>/*/*/*.parquet, laid out as
-    <table>/business_date=YYYY-MM-DD/branch=<code>/part-0.parquet. Partition columns are read as
-    strings (no type guessing: branch `0101` must stay `0101`); staging casts them.
+    <table>/business_date=YYYY-MM-DD/branch=<code>/part-0.parquet. The partition columns are typed
+    here, not guessed: business_date a DATE and branch a string (`0101` must stay `0101`). Typed at the
+    reader, a filter on business_date prunes the folders even through the staging views' projections
+    (a varchar partition cast to a date above them read every file of the table: a day's build read
+    the whole lake's history).
 -#}
 {#- `empty_columns` (optional, {name: type}): when no file of the table exists yet (nothing landed, or
     a table landing writes only when it has something to record: dq_events, refused_packages), read an
@@ -16,7 +19,10 @@
 
 {% macro duckdb__read_lake(source_relation, empty_columns=none) -%}
     {%- set reader -%}
-        read_parquet({{ source_relation.external }}, hive_partitioning = true, hive_types_autocast = false)
+        read_parquet(
+            {{ source_relation.external }}, hive_partitioning = true,
+            hive_types = {'business_date': 'date', 'branch': 'varchar'}
+        )
     {%- endset -%}
     {%- if empty_columns is not none and execute -%}
         {%- set found = run_query('select count(*) from glob(' ~ source_relation.external ~ ')').columns[0].values()[0] -%}
@@ -27,7 +33,7 @@
                         {%- for name, data_type in empty_columns.items() %}
                         cast(null as {{ data_type }}) as {{ name }},
                         {%- endfor %}
-                        cast(null as varchar) as business_date,
+                        cast(null as date) as business_date,
                         cast(null as varchar) as branch
                     where 1 = 0
                 )

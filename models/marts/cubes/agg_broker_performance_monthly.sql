@@ -15,7 +15,19 @@
 --     that day;
 --   retention 留存率: clients serviced at the branch's first landed day of the month (open) that are still
 --     open and not churned on their last row of the month / clients serviced at the start.
+-- The sums and the month-end figures come from the broker-day cube (a few rows per broker and day);
+-- only the counts of clients read the client-day attributions.
 with
+
+broker_days as (
+
+    select
+        d.*,
+        cast({{ dbt.date_trunc('month', 'd.business_date') }} as date) as month_start_date
+    from {{ ref('agg_broker_daily') }} as d
+    where {{ since('d.business_date', start) }}
+
+),
 
 attributions as (
 
@@ -53,8 +65,8 @@ branch_months as (
         min(business_date) as first_landed_date,
         max(business_date) as last_landed_date,
         {{ count_bigint('distinct business_date') }} as landed_day_count,
-        {{ sum_money('attributed_net_commission') }} as branch_net_commission
-    from attributions
+        {{ sum_money('net_commission') }} as branch_net_commission
+    from broker_days
     group by branch_code, month_start_date
 
 ),
@@ -62,24 +74,25 @@ branch_months as (
 sums as (
 
     select
-        a.month_start_date,
-        a.branch_code,
-        a.broker_key,
-        {{ sum_money('a.attributed_net_commission') }} as net_commission,
-        {{ sum_money('a.attributed_commission') }} as commission,
-        {{ sum_money('a.attributed_turnover') }} as turnover,
-        {{ sum_money('a.attributed_net_asset_inflow') }} as net_asset_inflow,
-        {{ sum_money('a.attributed_net_cash_inflow') }} as net_cash_inflow,
-        {{ sum_money('a.attributed_total_assets') }} as total_assets_day_sum,
-        {{ sum_money('case when a.business_date = bm.last_landed_date then a.attributed_total_assets end') }}
+        d.month_start_date,
+        d.branch_code,
+        d.attributed_broker_key as broker_key,
+        {{ sum_money('d.net_commission') }} as net_commission,
+        {{ sum_money('d.commission') }} as commission,
+        {{ sum_money('d.turnover') }} as turnover,
+        {{ sum_money('d.net_asset_inflow') }} as net_asset_inflow,
+        {{ sum_money('d.net_cash_inflow') }} as net_cash_inflow,
+        {{ sum_money('d.total_assets') }} as total_assets_day_sum,
+        {{ sum_money('case when d.business_date = bm.last_landed_date then d.total_assets end') }}
             as month_end_aum,
-        {{ sum_money('case when a.business_date = bm.last_landed_date then a.attributed_market_value end') }}
+        {{ sum_money('case when d.business_date = bm.last_landed_date then d.market_value end') }}
             as month_end_market_value,
-        {{ sum_bigint('case when a.business_date = bm.last_landed_date then 1 else 0 end') }} as client_count
-    from attributions as a
+        {{ sum_bigint('case when d.business_date = bm.last_landed_date then d.client_count else 0 end') }}
+            as client_count
+    from broker_days as d
     inner join branch_months as bm
-        on bm.branch_code = a.branch_code and bm.month_start_date = a.month_start_date
-    group by a.month_start_date, a.branch_code, a.broker_key
+        on bm.branch_code = d.branch_code and bm.month_start_date = d.month_start_date
+    group by d.month_start_date, d.branch_code, d.attributed_broker_key
 
 ),
 
