@@ -7,7 +7,8 @@
     `replace_dates` on DuckDB (below), insert_overwrite of the business_date partitions on Spark.
     The choice is made here only (`incremental_strategy`).
 
-    build_from(): the first business date to rebuild, as 'YYYY-MM-DD' (none on a full build):
+    build_from(): the first business date to rebuild, as 'YYYY-MM-DD' (none on a full build, and for a
+    table an earlier version of the model built without the frontier column):
       - the day after the last business date built into the model, or
       - var('rebuild_from') when it is earlier (a corrected or late branch-day re-landed: Dagster's
         build passes the earliest such date, warehouse/rebuild.py, e.g. --vars '{rebuild_from:
@@ -66,6 +67,12 @@
 
 {% macro build_from(frontier_filter=none, month_start=false, column='business_date') -%}
     {%- if not execute or this is none or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if column | lower not in built_columns -%}
+        {#- a table built by an earlier version of the model, without its frontier column: rebuild it whole
+            (the new columns are appended, on_schema_change) -#}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,23 @@ class Warehouse:
         # dbt-duckdb keeps its own (read-write) connection to the file open in this process, and DuckDB
         # only shares a database file between connections of the same configuration
         return duckdb.connect(str(self.database))
+
+    def copy_to(self, folder: Path) -> Path:
+        """A copy of the build file in `folder`, holding every table (checkpointed first)."""
+        database = folder / "build.duckdb"
+        with self.connect() as built:
+            built.execute("checkpoint")
+        shutil.copyfile(self.database, database)
+        return database
+
+
+def data_test_results(results: list, test_name: str) -> list[tuple[str, int]]:
+    """The status and failing row count of one data test (by name) among dbt's test results."""
+    return [
+        (str(r.status), r.failures)
+        for r in results
+        if r.node.unique_id.startswith(f"test.brokerage.{test_name}")
+    ]
 
 
 def month_end_tiny(folder: Path) -> tuple[Path, list[date]]:

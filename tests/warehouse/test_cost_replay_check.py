@@ -4,31 +4,22 @@ the contract example's warehouse, one replayed cost is moved by a cent."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
-from conftest import Warehouse, run_dbt_on
+from conftest import Warehouse, data_test_results, run_dbt_on
 
 REPLAY = ["test", "--select", "int_position_cost_steps,test_type:data"]
 
 
 def _replay_results(results: list) -> list[tuple[str, int]]:
-    """The status and failing row count of the cost replay check among dbt's test results."""
-    return [
-        (str(r.status), r.failures)
-        for r in results
-        if r.node.unique_id.startswith("test.brokerage.cost_replay_matches_positions")
-    ]
+    return data_test_results(results, "cost_replay_matches_positions")
 
 
 def test_a_replayed_cost_that_differs_from_the_positions_is_reported(
     contract_example_warehouse: Warehouse, tmp_path: Path
 ) -> None:
-    database = tmp_path / "build.duckdb"
-    with contract_example_warehouse.connect() as built:
-        built.execute("checkpoint")  # the copy then holds every table
-    shutil.copyfile(contract_example_warehouse.database, database)
+    database = contract_example_warehouse.copy_to(tmp_path)
     assert _replay_results(run_dbt_on(contract_example_warehouse.lake, database, REPLAY)) == [("pass", 0)]
 
     con = duckdb.connect(str(database))

@@ -1,8 +1,9 @@
 {{ config(**daily_incremental_config('month_start_date')) }}
 {#- Incremental: the months from the month of `build_from` are rebuilt whole (every measure is of one
     month: the retention start and end are the first and last landed days of the same month). The
-    frontier is the last month built, so that month is always rebuilt. -#}
-{%- set start = build_from(column='month_start_date', month_start=true) %}
+    frontier is the last landed date built: a day's build rebuilds its own month, and the previous
+    month only on a rebuild from one of its days. -#}
+{%- set start = build_from(column='last_landed_date', month_start=true) %}
 -- Broker performance 经纪人业绩月汇总: month x branch x broker (incl. `unassigned 无归属`).
 --   attributed AUM 托管资产: attributed total assets (MV + cash) on the branch's last landed day of the
 --     month, and the attributed daily average over the branch's landed days;
@@ -192,6 +193,7 @@ final as (
     select
         {{ date_key('k.month_start_date') }} as month_key,
         k.month_start_date,
+        bm.last_landed_date,
         coalesce(b.branch_key, '-1') as branch_key,
         coalesce(dk.broker_key, '-1') as broker_key,
         k.branch_code,
