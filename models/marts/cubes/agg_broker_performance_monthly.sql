@@ -40,21 +40,20 @@ attributions as (
 
 ),
 
+-- the client-days' flags, from the client status alone (open: the day's open_day_count, 1 when the
+-- account has a balance row)
 client_days as (
 
     select
-        d.business_date,
-        d.branch_code,
-        d.client_id,
-        d.has_balance,
-        d.is_opening_day,
+        s.business_date,
+        s.branch_code,
+        s.client_id,
+        s.open_day_count > 0 as has_balance,
         s.is_churned,
         s.is_newly_churned,
         s.month_start_date
-    from {{ ref('int_client_daily') }} as d
-    inner join {{ ref('int_client_daily_status') }} as s
-        on s.business_date = d.business_date and s.branch_code = d.branch_code and s.client_id = d.client_id
-    where {{ since('d.business_date', start) }} and {{ since('s.business_date', start) }}
+    from {{ ref('int_client_daily_status') }} as s
+    where {{ since('s.business_date', start) }}
 
 ),
 
@@ -124,40 +123,48 @@ month_last_rows as (
 
 ),
 
+-- the clients serviced on the branch's first landed day of the month, open that day. Read from the
+-- tables, not from the month's CTEs above: DuckDB then narrows the reads to those days by the join
+-- with branch_months (joined with the month's CTEs, it matched every client-day of the month first)
+month_start_clients as (
+
+    select bm.month_start_date, a.branch_code, a.broker_key, a.client_id
+    from {{ ref('int_broker_attribution_daily') }} as a
+    inner join branch_months as bm
+        on bm.branch_code = a.branch_code and bm.first_landed_date = a.business_date
+    inner join {{ ref('int_client_daily_status') }} as s
+        on s.business_date = a.business_date and s.branch_code = a.branch_code and s.client_id = a.client_id
+    where s.open_day_count > 0 and {{ since('a.business_date', start) }} and {{ since('s.business_date', start) }}
+
+),
+
 retention as (
 
     select
-        a.month_start_date,
-        a.branch_code,
-        a.broker_key,
-        {{ count_bigint('distinct a.client_id') }} as start_client_count,
-        {{ count_bigint("distinct case when l.has_balance and not l.is_churned then a.client_id end") }}
+        c.month_start_date,
+        c.branch_code,
+        c.broker_key,
+        {{ count_bigint('distinct c.client_id') }} as start_client_count,
+        {{ count_bigint("distinct case when l.has_balance and not l.is_churned then c.client_id end") }}
             as retained_client_count
-    from attributions as a
-    inner join branch_months as bm
-        on bm.branch_code = a.branch_code
-        and bm.month_start_date = a.month_start_date
-        and bm.first_landed_date = a.business_date
-    inner join client_days as d
-        on d.business_date = a.business_date and d.branch_code = a.branch_code and d.client_id = a.client_id
+    from month_start_clients as c
     left join month_last_rows as l
-        on l.client_id = a.client_id and l.month_start_date = a.month_start_date and l.reverse_rank = 1
-    where d.has_balance
-    group by a.month_start_date, a.branch_code, a.broker_key
+        on l.client_id = c.client_id and l.month_start_date = c.month_start_date and l.reverse_rank = 1
+    group by c.month_start_date, c.branch_code, c.broker_key
 
 ),
 
 new_accounts as (
 
-    select
-        d.month_start_date,
-        d.branch_code,
-        d.client_id,
-        d.business_date as open_date
-    from client_days as d
+    select distinct
+        a.month_start_date,
+        a.branch_code,
+        a.client_id,
+        a.business_date as open_date
+    from attributions as a
     inner join {{ ref('fct_client_monthly') }} as m
-        on m.client_id = d.client_id and m.month_start_date = d.month_start_date
-    where d.is_opening_day and m.is_effective_at_month_end and {{ since('m.month_start_date', start) }}
+        on m.client_id = a.client_id and m.month_start_date = a.month_start_date
+    where a.is_opening_day and m.is_effective_at_month_end and {{ since('m.month_start_date', start) }}
 
 ),
 
