@@ -143,13 +143,17 @@ client_day_values as (
 
 ),
 
--- the rows built before, on the days the look-ups land on
+-- the rows built before, on the days the look-ups land on (a scan per day: DuckDB prunes a table's
+-- row groups for an equality on the date, not for a list of dates, which read the whole history)
 built as (
 
     {%- if history_dates %}
-    {{ built_client_days(this, carried,
-        "business_date in (cast('" ~ (history_dates | join("' as date), cast('")) ~ "' as date))"
-    ) }}
+    {%- for history_date in history_dates %}
+    {{ built_client_days(this, carried, "business_date = cast('" ~ history_date ~ "' as date)") }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
     {%- else %}
     select
         cast(null as {{ dbt.type_string() }}) as client_id,
