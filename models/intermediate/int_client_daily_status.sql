@@ -199,6 +199,7 @@ running as (
         v.open_day_count,
         v.net_asset_inflow,
         v.client_day_total_assets,
+        {%- if framed %}
         -- the last landed fill before this day
         coalesce(
             max(v.fill_date) over (
@@ -212,15 +213,25 @@ running as (
             ),
             s.last_fill_date
         ) as last_fill_date,
+        {%- else %}
+        -- one day built: each client's one row of client_day_values adds to its last built row (no
+        -- window over the clients' rows)
+        s.last_fill_date as previous_fill_date,
+        coalesce(v.fill_date, s.last_fill_date) as last_fill_date,
+        {%- endif %}
         {%- for column, value in [
             ('running_open_total_assets', 'open_total_assets'),
             ('running_open_day_count', 'open_day_count'),
             ('running_net_asset_inflow', 'net_asset_inflow'),
             ('cumulative_log_return_sum', 'log_return_sum'),
         ] %}
+        {%- if framed %}
         cast(coalesce(s.{{ column }}, 0) + sum(case when {{ since('v.business_date', start) }} then v.{{ value }} else 0 end) over (
             partition by v.client_id order by v.business_date rows between unbounded preceding and current row
         ) as {{ carried[column] }}) as {{ column }},
+        {%- else %}
+        cast(coalesce(s.{{ column }}, 0) + v.{{ value }} as {{ carried[column] }}) as {{ column }},
+        {%- endif %}
         {%- endfor %}
         s.is_churned as last_built_is_churned
     from client_day_values as v
@@ -593,9 +604,12 @@ select
     ] + (carried | list) %}
     {{ column }},
     {%- endfor %}
-    -- the day a churn episode starts (the client's previous row was not churned)
+    -- the day a churn episode starts (the client's previous row was not churned; one day built: its
+    -- last built row)
     is_churned and not coalesce(
+        {%- if framed %}
         lag(is_churned) over (partition by client_id order by business_date),
+        {%- endif %}
         last_built_is_churned,
         false
     ) as is_newly_churned
