@@ -1,6 +1,9 @@
+{{ config(**client_incremental_config('client_key')) }}
+{%- set start = changed_clients_from('record_date') %}
 -- Clients 客户, current record (the latest business date's row wins), with personal data masked
 -- (name 张**, mobile 138****1234; the ID number never leaves the lake), plus the unknown member.
 -- branch_code is the branch whose package carried the latest record.
+-- Incremental: the clients with records since the last build are rebuilt (macros/changed_clients.sql).
 with
 
 clients as (
@@ -12,6 +15,9 @@ clients as (
         ) as recency,
         min(business_date) over (partition by client_id) as first_landed_date
     from {{ ref('stg_lake__clients') }}
+    {%- if start is not none %}
+    where client_id in (select client_id from {{ ref('stg_lake__clients') }} where {{ since('business_date', start) }})
+    {%- endif %}
 
 ),
 
@@ -92,5 +98,7 @@ unknown_member as (
 )
 
 select * from final
+{%- if start is none %}
 union all
 select * from unknown_member
+{%- endif %}

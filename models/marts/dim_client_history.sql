@@ -1,7 +1,11 @@
+{{ config(**client_incremental_config('client_id')) }}
+{%- set start = changed_clients_from('valid_from') %}
 -- Client dimension, type 2 客户维（历史）: one version per client and period in which its tracked
 -- attributes (branch, status, close date, risk level, city, commission rate, type) stayed the same.
 -- A version is valid from its first business date to the day before the next version (valid_to
 -- inclusive; the current version runs to end_of_time). Personal data masked as in dim_client.
+-- Incremental: the clients with records since the last build are rebuilt, every version of them
+-- (macros/changed_clients.sql).
 with
 
 records as (
@@ -12,6 +16,9 @@ records as (
             partition by client_id, business_date order by source_row desc
         ) as same_day_rank
     from {{ ref('stg_lake__clients') }}
+    {%- if start is not none %}
+    where client_id in (select client_id from {{ ref('stg_lake__clients') }} where {{ since('business_date', start) }})
+    {%- endif %}
 
 ),
 
