@@ -146,12 +146,14 @@ def _differences(incremental: Path, full: Path) -> list[str]:
 def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     # the first build holds February, the incremental days are in March
     inbox, days = month_end_tiny(tmp_path)
-    # one branch never sends days N-3 and N-2: its clients have no row those days, so the look-ups of
+    # one branch never sends days N-2 and N-1: its clients have no row those days, so the look-ups of
     # the days built after them that land on those days (the client status's windows, the previous
-    # row of a tier or broker change) search the clients' earlier rows
-    for day in days[-4:-2]:
+    # row of a tier or broker change) search the clients' earlier rows, and the build of day N-2
+    # keeps their month-end rows of March built before (fct_positions_monthly)
+    for day in days[-3:-1]:
         missing = sorted(p for p in (inbox / f"{day:%Y%m%d}").iterdir() if p.name != "HQ")[-1]
         shutil.rmtree(missing)
+    absent_branch = missing.name
     lake = tmp_path / "lake"
     incremental = tmp_path / "incremental.duckdb"
 
@@ -165,6 +167,18 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     _build(incremental, lake)
     land_until(inbox, lake, days[-2])
     _build(incremental, lake)
+    # the clients of the branch absent on day N-1 end March (so far) on day N-3: their month-end
+    # positions are kept as built before
+    with duckdb.connect(str(incremental)) as con:
+        month_end_positions = [
+            con.execute(
+                f"select count(*) from marts.{table} where business_date = ? and branch_code = ?"
+                + (" and month_start_date = '2024-03-01'" if table == "fct_positions_monthly" else ""),
+                [days[-4], absent_branch],
+            ).fetchall()[0][0]
+            for table in ("fct_positions_monthly", "fct_positions_daily")
+        ]
+    assert month_end_positions[0] == month_end_positions[1] > 0, month_end_positions
     # the February row of the changed client has its new record (the other rows of February are kept)
     with duckdb.connect(str(incremental)) as con:
         february = con.execute(
