@@ -300,7 +300,9 @@ assembled as (
 
 ),
 
--- each row's previous row of the client (the first new row's: its row built on the previous trading day)
+-- each row's previous row of the client (the first new row's: its row built on the previous trading day),
+-- and the client's first day among the days built (the same window over these narrow rows, not over
+-- the wide ones)
 previous_rows as (
 
     select
@@ -308,21 +310,16 @@ previous_rows as (
         branch_code,
         client_id,
         lag(business_date) over (partition by client_id order by business_date) as previous_row_date,
-        lag(total_assets) over (partition by client_id order by business_date) as previous_row_total_assets
+        lag(total_assets) over (partition by client_id order by business_date) as previous_row_total_assets,
+        -- the lags' partition and order, so that one sort computes all three
+        min(case when is_built then null else business_date end) over (
+            partition by client_id order by business_date rows between unbounded preceding and unbounded following
+        ) as first_row_date
     from (
-        select business_date, branch_code, client_id, total_assets from built_previous
+        select business_date, branch_code, client_id, total_assets, true as is_built from built_previous
         union all
-        select business_date, branch_code, client_id, total_assets from assembled
+        select business_date, branch_code, client_id, total_assets, false as is_built from assembled
     ) as rows_in_order
-
-),
-
--- each client's first day among the days built (an aggregate: a window over the wide rows sorts them all)
-first_rows as (
-
-    select client_id, min(business_date) as first_row_date
-    from assembled
-    group by client_id
 
 ),
 
@@ -334,14 +331,13 @@ with_previous as (
         pr.previous_row_date,
         pr.previous_row_total_assets,
         case
-            when bf.first_landed_date < fr.first_row_date then bf.first_landed_date
-            else fr.first_row_date
+            when bf.first_landed_date < pr.first_row_date then bf.first_landed_date
+            else pr.first_row_date
         end as first_landed_date
     from assembled as a
     left join calendar as cal on cal.calendar_date = a.business_date
     inner join previous_rows as pr
         on pr.business_date = a.business_date and pr.branch_code = a.branch_code and pr.client_id = a.client_id
-    inner join first_rows as fr on fr.client_id = a.client_id
     left join built_first_days as bf on bf.client_id = a.client_id
 
 ),
