@@ -103,7 +103,7 @@ def _reclassify_an_industry(inbox: Path, days: list) -> str:
 
 
 def _march_rows_of_branch(database: Path, branch: str) -> dict[str, list[tuple]]:
-    """The March rows of a branch's clients in the monthly marts that a daily build extends."""
+    """The March rows of a branch's clients in the month-end positions and the client profile."""
     with duckdb.connect(str(database)) as con:
         return {
             table: con.execute(
@@ -157,7 +157,7 @@ def _differences(incremental: Path, full: Path) -> list[str]:
 
 
 def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
-    # the first build holds February, the incremental days are in March
+    # the first build holds February and March's first two days, the incremental days are in March
     inbox, days = month_end_tiny(tmp_path)
     # one branch never sends days N-2 and N-1: its clients have no row those days, so the look-ups of
     # the days built after them that land on those days (the client status's windows, the previous
