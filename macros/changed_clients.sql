@@ -9,8 +9,8 @@
 
     changed_clients_from(frontier): the first business date of the client records to read, from the
     dimension's latest date `frontier` (record_date, valid_from); none (rebuild every client) on a full
-    build and after a corrected or late package (var rebuild_from): a corrected clients.csv may have
-    dropped a record that the built rows have.
+    build, on Spark (a table: build_from gives none) and after a corrected or late package (var
+    rebuild_from): a corrected clients.csv may have dropped a record that the built rows have.
 -#}
 {% macro client_incremental_config(key) -%}
     {%- if target.type in ('spark', 'databricks') -%}
@@ -25,7 +25,7 @@
 {%- endmacro %}
 
 {% macro changed_clients_from(frontier) -%}
-    {%- if var('rebuild_from', none) or target.type in ('spark', 'databricks') -%}
+    {%- if var('rebuild_from', none) -%}
         {{ return(none) }}
     {%- endif -%}
     {{ return(build_from(column=frontier)) }}
