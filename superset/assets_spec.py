@@ -182,6 +182,10 @@ def _sum_wan(col: str) -> str:
     return f"SUM({col}) / {WAN}"
 
 
+def _count_if(flag: str) -> str:
+    return f"SUM(CASE WHEN {flag} THEN 1 ELSE 0 END)"
+
+
 def _ratio(num: str, den: str) -> str:
     return f"CAST({num} AS DOUBLE) / NULLIF(CAST({den} AS DOUBLE), 0)"
 
@@ -331,13 +335,13 @@ left join marts.dim_security as s on s.security_key = o.security_key
 """,
         verbose={"channel_name": "委托方式", "board_name": "板块"},
         metrics=[
-            Metric("orders", "委托笔数", "SUM(CASE WHEN is_normal THEN 1 ELSE 0 END)", F_INT, "普通委托"),
+            Metric("orders", "委托笔数", _count_if("is_normal"), F_INT, "普通委托"),
             Metric(
                 "fill_to_order",
                 "成交委托比",
                 _ratio(
                     "SUM(CASE WHEN is_normal AND is_filled THEN 1 ELSE 0 END)",
-                    "SUM(CASE WHEN is_normal THEN 1 ELSE 0 END)",
+                    _count_if("is_normal"),
                 ),
                 F_PCT,
             ),
@@ -346,14 +350,14 @@ left join marts.dim_security as s on s.security_key = o.security_key
                 "撤单率",
                 _ratio(
                     "SUM(CASE WHEN is_normal AND is_cancelled THEN 1 ELSE 0 END)",
-                    "SUM(CASE WHEN is_normal THEN 1 ELSE 0 END)",
+                    _count_if("is_normal"),
                 ),
                 F_PCT,
             ),
             Metric(
                 "ipo_subscriptions",
                 "新股申购笔数",
-                "SUM(CASE WHEN is_ipo_subscription THEN 1 ELSE 0 END)",
+                _count_if("is_ipo_subscription"),
                 F_INT,
             ),
         ],
@@ -608,6 +612,15 @@ def _sum_yuan(col: str) -> str:
     return f"SUM({col})"
 
 
+# (name, label, the client-months counted, description) of the per-month client counts: by month only
+MONTH_COUNTS = [
+    ("clients", "客户数", "SUM(client_count)", "当月有记录的客户"),
+    ("active_clients", "活跃客户", _count_if("is_active"), "当月有成交"),
+    ("effective_accounts", "有效户(月末)", _count_if("is_effective_at_month_end"), "月末总资产≥1万"),
+    ("inactive_clients", "不活跃客户(月末)", _count_if("is_inactive_at_month_end"), "月末未销户,90天无成交"),
+]
+
+
 def _client_datasets() -> list[Dataset]:
     # the client filter's column, from the client dimension; the filter's ids are also pushed inside each
     # query (client_rows), where the serving file's client_id index finds the client's rows
@@ -622,6 +635,7 @@ def _client_datasets() -> list[Dataset]:
             verbose={
                 **CLIENT_VERBOSE,
                 "business_date": "月份(月初)",
+                "report_month": "月份",
                 "city": "客户城市",
                 "gender_name": "性别",
                 "risk_level": "风险等级",
@@ -639,14 +653,14 @@ def _client_datasets() -> list[Dataset]:
             compare_suffix="较上月",
             metrics=[
                 Metric("clients", "客户数", "COUNT(DISTINCT client_id)", F_INT, "区间内有记录的客户(去重)"),
-                Metric("new_clients", "新开户", "SUM(CASE WHEN is_opened THEN 1 ELSE 0 END)", F_INT),
+                Metric("new_clients", "新开户", _count_if("is_opened"), F_INT),
                 Metric(
-                    "closed_clients", "销户", "SUM(CASE WHEN is_closed_in_month THEN 1 ELSE 0 END)", F_INT
+                    "closed_clients", "销户", _count_if("is_closed_in_month"), F_INT
                 ),
                 Metric(
                     "churned_clients",
                     "流失客户",
-                    "SUM(CASE WHEN is_churned_in_month THEN 1 ELSE 0 END)",
+                    _count_if("is_churned_in_month"),
                     F_INT,
                     "流失(资产流失或销户)开始于该月的客户",
                 ),
@@ -676,6 +690,12 @@ def _client_datasets() -> list[Dataset]:
                     "月末未销户且近90天无成交",
                 ),
                 Metric("client_months", "客户·月", "SUM(client_count)", F_INT, "分级迁移:每客户每月一次"),
+                # one row per client and month: grouped by month these sums are the distinct counts above
+                # (a sum, not a distinct count: fast at any size), summed over months they are client-months
+                *[
+                    Metric(f"month_{name}", verbose, expression, F_INT, note)
+                    for name, verbose, expression, note in MONTH_COUNTS
+                ],
                 Metric(
                     "avg_assets_yuan",
                     "日均资产(元)",
@@ -1256,15 +1276,18 @@ CHARTS += [
     Chart("cl_by_age", "客户分布:年龄段", "cat_bar", CM, ["clients"], ["age_band"], tiebreak=True),
     Chart("cl_by_tenure", "客户分布:开户年限", "cat_bar", CM, ["clients"], ["tenure_band"], tiebreak=True),
     Chart("cl_by_city", "客户分布:城市 Top 15", "cat_bar", CM, ["clients"], ["city"], 15, tiebreak=True),
+    # a month per row: every count a sum over the client-months (distinct counts over a range of months
+    # took 4 hash tables of every client-month: 390 ms on bench10m's 1.3 M, growing with the range)
     Chart(
         "cl_branch_table",
-        "营业部客户情况",
+        "营业部客户月报",
         "table",
         CM,
-        CLIENT_COUNTS,
-        ["region_name", "branch_name"],
+        ["month_clients", "new_clients", "closed_clients", "churned_clients", "month_active_clients",
+         "month_effective_accounts", "month_inactive_clients"],  # fmt: skip
+        ["report_month", "region_name", "branch_name"],
         tiebreak=True,
-        description="区间内去重客户;新开户、销户、流失为区间合计",
+        description="每营业部每月一行;客户数、活跃、有效户、不活跃为当月客户数,新开户、销户、流失为当月合计",
     ),
     # 客户分析: one client (the dashboard's client filter is required)
     Chart(

@@ -454,3 +454,22 @@ def test_native_filter_and_drill_down_in_chromium(superset):
     # the filters narrowed what is shown: company -> branch, branch -> broker
     assert results[0]["values"] != results[1]["values"] and results[2]["values"] != results[3]["values"]
     assert [r["selected"] for r in results] == [None, branch, branch, broker, label]
+
+
+def test_branch_month_table_counts_each_client_once_a_month(superset, session, ds_ids):
+    """营业部客户月报 sums client-months by month and branch: each figure is the month's distinct clients
+    (with the flag), computed here with distinct counts over the mart and the month from its date."""
+    chart = CHARTS["cl_branch_table"]
+    labels, got = chart_data(session, superset.url, chart, ds_ids[chart["dataset_uuid"]])
+    columns = ["report_month", "region_name", "branch_name", "month_clients", "month_active_clients",
+               "month_effective_accounts", "month_inactive_clients"]  # fmt: skip
+    expected = _query(
+        superset.serving,
+        "select strftime(business_date, '%Y-%m'), region_name, branch_name, count(distinct client_id), "
+        "count(distinct case when is_active then client_id end), "
+        "count(distinct case when is_effective_at_month_end then client_id end), "
+        "count(distinct case when is_inactive_at_month_end then client_id end) "
+        "from marts.bi_client_monthly group by all",
+    )
+    assert len(expected) >= 2, "the branches' months"
+    assert _sorted([tuple(row[labels.index(c)] for c in columns) for row in got]) == _sorted(expected)

@@ -37,6 +37,8 @@ final as (
 
     select
         m.month_start_date as business_date,
+        -- the month as text (2024-03): a table's row label that the dashboards' time grain leaves alone
+        substring(cast(m.month_start_date as {{ dbt.type_string() }}), 1, 7) as report_month,
         m.branch_code,
         m.branch_key,
         b.branch_name,
