@@ -91,26 +91,42 @@ def failed_requests(drv: webdriver.Chrome) -> list[str]:
     return bad
 
 
+USER_INPUT = "input#username, input[name='username']"
+PASSWORD_INPUT = "input#password, input[name='password'], input[type='password']"
+
+
 def login(drv, base: str, user: str, password: str, timeout: float) -> None:
-    """Log in with Superset's login form at /login/."""
-    drv.get(f"{base}/login/")
+    """Log in with Superset's login form at /login/. The form is a React page: on a busy machine keys
+    typed before it is ready can be lost, so the values are checked and the login retried."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        fields = drv.find_elements(By.CSS_SELECTOR, "input#username, input[name='username']")
-        if fields:
-            break
-        time.sleep(0.3)
-    else:
-        raise SystemExit(f"no login form at {base}/login/")
-    fields[0].send_keys(user)
-    pw = drv.find_element(By.CSS_SELECTOR, "input#password, input[name='password'], input[type='password']")
-    pw.send_keys(password)
-    pw.send_keys(Keys.ENTER)
-    while time.monotonic() < deadline:
-        if "/login" not in drv.current_url:
-            return
-        time.sleep(0.3)
+        drv.get(f"{base}/login/")
+        fields = _login_fields(drv, deadline)
+        if fields is None:
+            raise SystemExit(f"no login form at {base}/login/")
+        for field, value in zip(fields, (user, password), strict=True):
+            field.clear()
+            field.send_keys(value)
+        if [field.get_attribute("value") for field in fields] != [user, password]:
+            continue
+        fields[1].send_keys(Keys.ENTER)
+        attempt_end = min(deadline, time.monotonic() + 20)
+        while time.monotonic() < attempt_end:
+            if "/login" not in drv.current_url:
+                return
+            time.sleep(0.3)
     raise SystemExit(f"login as {user} failed (still on {drv.current_url})")
+
+
+def _login_fields(drv, deadline: float) -> list | None:
+    """The login form's user and password inputs once both are on the page; None past the deadline."""
+    while time.monotonic() < deadline:
+        user = drv.find_elements(By.CSS_SELECTOR, USER_INPUT)
+        pw = drv.find_elements(By.CSS_SELECTOR, PASSWORD_INPUT)
+        if user and pw:
+            return [user[0], pw[0]]
+        time.sleep(0.3)
+    return None
 
 
 def check_dashboard(
