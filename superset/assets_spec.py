@@ -619,6 +619,7 @@ MONTH_COUNTS = [
     ("effective_accounts", "有效户(月末)", _count_if("is_effective_at_month_end"), "月末总资产≥1万"),
     ("inactive_clients", "不活跃客户(月末)", _count_if("is_inactive_at_month_end"), "月末未销户,90天无成交"),
 ]
+MONTH_ONLY_METRICS = {f"month_{name}" for name, *_ in MONTH_COUNTS}
 
 
 def _client_datasets() -> list[Dataset]:
@@ -1244,20 +1245,26 @@ CHARTS: list[Chart] = [
 ]
 # 客户情况 (client-month dataset; trends by month)
 CM, CD = "bi_client_monthly", "bi_client_daily"
-CLIENT_COUNTS = ["clients", "new_clients", "closed_clients", "churned_clients", "active_clients",
-                 "effective_accounts", "inactive_clients"]  # fmt: skip
+# the month's client counts (sums over its client-months) on the charts by month; the time grain filter
+# leaves these charts by month (native_filters)
 CHARTS += [
-    Chart("cl_clients", "客户数(月)", "big_number", CM, ["clients"]),
-    Chart("cl_effective", "有效户(月末)", "big_number", CM, ["effective_accounts"]),
-    Chart("cl_active", "活跃客户(月)", "big_number", CM, ["active_clients"]),
-    Chart("cl_inactive", "不活跃客户(月末)", "big_number", CM, ["inactive_clients"]),
+    Chart("cl_clients", "客户数(月)", "big_number", CM, ["month_clients"]),
+    Chart("cl_effective", "有效户(月末)", "big_number", CM, ["month_effective_accounts"]),
+    Chart("cl_active", "活跃客户(月)", "big_number", CM, ["month_active_clients"]),
+    Chart("cl_inactive", "不活跃客户(月末)", "big_number", CM, ["month_inactive_clients"]),
     Chart("cl_new", "新开户", "big_number_total", CM, ["new_clients"]),
     Chart("cl_closed", "销户", "big_number_total", CM, ["closed_clients"]),
     Chart("cl_churned", "流失客户", "big_number_total", CM, ["churned_clients"]),
     Chart("cl_custody_in", "转托管转入(笔)", "big_number_total", CM, ["custody_in"]),
     Chart("cl_custody_out", "转托管转出(笔)", "big_number_total", CM, ["custody_out"]),
     Chart("cl_flow_trend", "客户流动(按月)", "bar", CM, ["new_clients", "closed_clients", "churned_clients"]),
-    Chart("cl_activity_trend", "活跃度(按月)", "line", CM, CLIENT_COUNTS[4:]),
+    Chart(
+        "cl_activity_trend",
+        "活跃度(按月)",
+        "line",
+        CM,
+        ["month_active_clients", "month_effective_accounts", "month_inactive_clients"],
+    ),
     Chart("cl_custody_trend", "转托管转入/转出市值(按月)", "bar", CM, ["custody_in_wan", "custody_out_wan"]),
     Chart(
         "cl_tier_migration",
@@ -1837,6 +1844,11 @@ def _dashboard_charts(dash: Dashboard) -> list[Chart]:
     return [CHART_BY_KEY[k] for row in dash.rows for k, _ in row]
 
 
+def _month_only_charts(charts: list[Chart]) -> list[int]:
+    """The positions (1-based) of the charts showing a month's client counts (MONTH_ONLY_METRICS)."""
+    return [i for i, chart in enumerate(charts, start=1) if MONTH_ONLY_METRICS & set(chart.metrics)]
+
+
 def native_filters(dash: Dashboard, columns: dict[str, set[str]]) -> list[dict]:
     """The filter bar. A column filter targets the first dataset of the dashboard that has the column and
     is scoped to the charts whose dataset has it (`columns`: dataset key -> its column names)."""
@@ -1867,6 +1879,8 @@ def native_filters(dash: Dashboard, columns: dict[str, set[str]]) -> list[dict]:
                 filterType="filter_timegrain",
                 targets=[{"datasetUuid": DATASET_BY_KEY[datasets[0]].uuid}],
                 controlValues={"enableEmptyFilter": False},
+                # a month's client counts are sums that hold by month only: those charts stay by month
+                scope={"rootPath": ["ROOT_ID"], "excluded": _month_only_charts(charts)},
             )
         else:
             label, column = FILTER_COLUMNS[name]
