@@ -622,6 +622,35 @@ MONTH_COUNTS = [
 MONTH_ONLY_METRICS = {f"month_{name}" for name, *_ in MONTH_COUNTS}
 
 
+CLIENT_MONTH_VERBOSE = {
+    **CLIENT_VERBOSE,
+    "business_date": "月份(月初)",
+    "report_month": "月份",
+    "city": "客户城市",
+    "gender_name": "性别",
+    "risk_level": "风险等级",
+    "birth_year": "出生年份",
+    "open_date": "开户日期",
+    "client_status_name": "账户状态",
+    "tier_name": "客户分级",
+    "tier_rank": "分级序号",
+    "from_tier": "上月分级",
+    "to_tier": "本月分级",
+    "age_band": "年龄段",
+    "tenure_band": "开户年限",
+    "channel_name": "委托方式偏好",
+}
+
+# the clients of the date range's last month (to_dttm: the range's exclusive end, from Superset's query;
+# none without a range), one row each
+CLIENT_PERIOD_END_SQL = """
+select m.* from marts.bi_client_monthly as m
+where m.business_date = (
+    select max(business_date) from marts.bi_client_monthly
+    {%- if to_dttm %} where business_date < cast('{{ to_dttm }}' as timestamp){% endif %}
+)"""
+
+
 def _client_datasets() -> list[Dataset]:
     # the client filter's column, from the client dimension; the filter's ids are also pushed inside each
     # query (client_rows), where the serving file's client_id index finds the client's rows
@@ -633,24 +662,7 @@ def _client_datasets() -> list[Dataset]:
             # business_date is the month's first day, so the dashboards' date range filter applies by month;
             # the client-month fact joined with its profile and dimensions' names once per build (a mart)
             sql=f"select * from {client_rows('marts.bi_client_monthly')} as m",
-            verbose={
-                **CLIENT_VERBOSE,
-                "business_date": "月份(月初)",
-                "report_month": "月份",
-                "city": "客户城市",
-                "gender_name": "性别",
-                "risk_level": "风险等级",
-                "birth_year": "出生年份",
-                "open_date": "开户日期",
-                "client_status_name": "账户状态",
-                "tier_name": "客户分级",
-                "tier_rank": "分级序号",
-                "from_tier": "上月分级",
-                "to_tier": "本月分级",
-                "age_band": "年龄段",
-                "tenure_band": "开户年限",
-                "channel_name": "委托方式偏好",
-            },
+            verbose=CLIENT_MONTH_VERBOSE,
             compare_suffix="较上月",
             metrics=[
                 Metric("clients", "客户数", "COUNT(DISTINCT client_id)", F_INT, "区间内有记录的客户(去重)"),
@@ -709,6 +721,16 @@ def _client_datasets() -> list[Dataset]:
                 Metric("net_commission_yuan", "净佣金(元)", _sum_yuan("net_commission"), F_YI),
                 Metric("pnl_yuan", "盈亏(元)", _sum_yuan("pnl"), F_YI),
             ],
+        ),
+        Dataset(
+            key="bi_client_period_end",
+            title="客户分布(区间末月)",
+            # a distribution counts every client once, by its state in the range's last month (a client
+            # whose tier or city changed is not counted twice), and reads one month whatever the history
+            sql=CLIENT_PERIOD_END_SQL,
+            verbose=CLIENT_MONTH_VERBOSE,
+            compare_suffix="较上月",
+            metrics=[Metric("clients", "客户数", "SUM(client_count)", F_INT, "区间末月的客户(每客户计一次)")],
         ),
         Dataset(
             key="bi_client_daily",
@@ -1244,7 +1266,7 @@ CHARTS: list[Chart] = [
     ),
 ]
 # 客户情况 (client-month dataset; trends by month)
-CM, CD = "bi_client_monthly", "bi_client_daily"
+CM, CE, CD = "bi_client_monthly", "bi_client_period_end", "bi_client_daily"
 # the month's client counts (sums over its client-months) on the charts by month; the time grain filter
 # leaves these charts by month (native_filters)
 CHARTS += [
@@ -1275,14 +1297,14 @@ CHARTS += [
         ["from_tier", "to_tier"],
         description="每客户每月计一次;区间跨多月时为客户·月",
     ),
-    Chart("cl_by_region", "客户分布:分公司", "pie", CM, ["clients"], ["region_name"]),
-    Chart("cl_by_gender", "客户分布:性别", "pie", CM, ["clients"], ["gender_name"]),
-    Chart("cl_by_risk", "客户分布:风险等级", "pie", CM, ["clients"], ["risk_level"]),
-    Chart("cl_by_channel", "客户分布:委托方式偏好", "pie", CM, ["clients"], ["channel_name"]),
-    Chart("cl_by_tier", "客户分布:客户分级", "cat_bar", CM, ["clients"], ["tier_name"], tiebreak=True),
-    Chart("cl_by_age", "客户分布:年龄段", "cat_bar", CM, ["clients"], ["age_band"], tiebreak=True),
-    Chart("cl_by_tenure", "客户分布:开户年限", "cat_bar", CM, ["clients"], ["tenure_band"], tiebreak=True),
-    Chart("cl_by_city", "客户分布:城市 Top 15", "cat_bar", CM, ["clients"], ["city"], 15, tiebreak=True),
+    Chart("cl_by_region", "客户分布:分公司", "pie", CE, ["clients"], ["region_name"]),
+    Chart("cl_by_gender", "客户分布:性别", "pie", CE, ["clients"], ["gender_name"]),
+    Chart("cl_by_risk", "客户分布:风险等级", "pie", CE, ["clients"], ["risk_level"]),
+    Chart("cl_by_channel", "客户分布:委托方式偏好", "pie", CE, ["clients"], ["channel_name"]),
+    Chart("cl_by_tier", "客户分布:客户分级", "cat_bar", CE, ["clients"], ["tier_name"], tiebreak=True),
+    Chart("cl_by_age", "客户分布:年龄段", "cat_bar", CE, ["clients"], ["age_band"], tiebreak=True),
+    Chart("cl_by_tenure", "客户分布:开户年限", "cat_bar", CE, ["clients"], ["tenure_band"], tiebreak=True),
+    Chart("cl_by_city", "客户分布:城市 Top 15", "cat_bar", CE, ["clients"], ["city"], 15, tiebreak=True),
     # a month per row: every count a sum over the client-months (distinct counts over a range of months
     # took 4 hash tables of every client-month: 390 ms on bench10m's 1.3 M, growing with the range)
     Chart(
@@ -1507,7 +1529,7 @@ DASHBOARDS: list[Dashboard] = [
             [("cl_branch_table", 12)],
         ],
         ["date", "region", "branch", "broker", "tier", "channel", "timegrain"],
-        description="客户流动、分布、活跃度与分级迁移(按月)",
+        description="客户流动、活跃度与分级迁移(按月);客户分布为区间末月的客户,每客户计一次",
     ),
     Dashboard(
         "client",

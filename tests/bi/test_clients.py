@@ -483,3 +483,39 @@ def test_branch_month_table_counts_each_client_once_a_month(superset, session, d
     )
     assert len(expected) >= 2, "the branches' months"
     assert _sorted([tuple(row[labels.index(c)] for c in columns) for row in got]) == _sorted(expected)
+
+
+def test_client_distributions_count_each_client_once_at_the_range_end(superset, session, ds_ids):
+    """客户分布 reads the clients of the date range's last month, each once by its state then: the slices
+    add up to that month's clients. Superset hands the range's end (to_dttm) to the dataset's SQL."""
+    ((month, clients),) = _query(
+        superset.serving,
+        "select business_date, count(distinct client_id) from marts.bi_client_monthly "
+        "where business_date = (select max(business_date) from marts.bi_client_monthly) group by 1",
+    )
+    by_column = {"cl_by_region": "region_name", "cl_by_gender": "gender_name", "cl_by_tier": "tier_name"}
+    for key, column in by_column.items():
+        chart = CHARTS[key]
+        labels, got = chart_data(session, superset.url, chart, ds_ids[chart["dataset_uuid"]])
+        expected = _query(
+            superset.serving,
+            f"select {column}, count(distinct client_id) from marts.bi_client_monthly "
+            "where business_date = cast(? as date) group by 1",
+            [month],
+        )
+        assert _sorted(got) == _sorted(expected), key
+        assert sum(row[labels.index("clients")] for row in got) == clients, key
+    chart = CHARTS["cl_by_region"]
+    context = json.loads(chart["query_context"])
+    context["queries"][0]["time_range"] = f"2020-01-01 : {month}"
+    context["datasource"] = {"id": ds_ids[chart["dataset_uuid"]], "type": "table"}
+    for result_type, check in (("query", "query"), ("full", "data")):
+        resp = session.post(
+            f"{superset.url}/api/v1/chart/data", json={**context, "result_type": result_type}, timeout=120
+        )
+        assert resp.status_code == 200, resp.text[:500]
+        answer = resp.json()["result"][0][check]
+        if check == "query":
+            assert f"business_date < cast('{month}T00:00:00' as timestamp)" in answer
+        else:
+            assert answer == [], "no month of the lake starts before the range's end"
