@@ -9,7 +9,7 @@ a re-generation.
 To add a chart: add a `Chart(...)` to `CHARTS` and put its key in a dashboard's `rows`.
 To add a cube: add a `Dataset(...)` (its SQL must expose `business_date`, `region_name`, `branch_name`
 and `branch_code` so the dashboards' native filters and the row-level security apply to it) and list it
-in `RLS_DATASETS` of `bi.py` if branch heads may see it.
+in `HEAD_DATASETS` of `bi.py` if branch heads may see it (`BROKER_DATASETS`: brokers, their clients).
 
 UUIDs are derived from the keys (uuid5), so they are stable across regenerations and importing is an
 upsert.

@@ -64,7 +64,8 @@ BROKER_RLS = (
 )
 ALL_DATASETS = [d.key for d in spec.DATASETS]
 CLIENT_DATASETS = [
-    "bi_client_monthly", "bi_client_daily", "bi_client_fills", "bi_client_cash_flows", "bi_client_positions",
+    "bi_client_monthly", "bi_client_period_end", "bi_client_daily", "bi_client_fills", "bi_client_cash_flows",
+    "bi_client_positions",
 ]
 HEAD_DATASETS = [
     "bi_branch_daily", "bi_broker_daily", "bi_trade_fills", "bi_trade_orders", "bi_assets_daily",

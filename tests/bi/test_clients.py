@@ -22,6 +22,7 @@ from .test_superset import (
     CHARTS,
     DASHBOARDS,
     DATASETS,
+    HEAD_RLS,
     SPEC,
     _dataset_ids,
     _norm,
@@ -519,3 +520,17 @@ def test_client_distributions_count_each_client_once_at_the_range_end(superset, 
             assert f"business_date < cast('{month}T00:00:00' as timestamp)" in answer
         else:
             assert answer == [], "no month of the lake starts before the range's end"
+
+
+def test_branch_head_and_broker_see_their_own_on_every_client_chart(superset, ds_ids):
+    """Every chart of 客户情况, as a branch head and as a broker: exactly DuckDB's rows under their
+    row-level security (a dataset missing from their roles would fail here, or show every branch)."""
+    users = _users(superset.serving)
+    (head, _), broker = users["heads"][0], users["broker"]
+    for user, rls in ((head, HEAD_RLS), (broker, BROKER_RLS)):
+        session = superset.session(user)
+        for uuid in _chart_uuids(BY_SLUG["clients"]):
+            chart = next(c for c in CHARTS.values() if c["uuid"] == uuid)
+            _, got = chart_data(session, superset.url, chart, ds_ids[chart["dataset_uuid"]])
+            _, expected = expected_rows(superset.serving, chart, user, rls)
+            assert _sorted(got) == _sorted(expected), (user, chart["slice_name"])
