@@ -9,12 +9,14 @@ depends_on of the dashboard's exposure (models/exposures/_exposures.yml, generat
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 
 import pytest
 import yaml
 
-from .conftest import ASSETS, REPO
+from .conftest import ASSETS, REPO, SUPERSET_PY
 
 sys.path.insert(0, str(REPO / "superset"))
 import assets_spec as spec  # noqa: E402
@@ -117,3 +119,35 @@ def test_exposures_file_is_generated_from_the_spec():
         "models/exposures/_exposures.yml drifted from superset/assets_spec.py: "
         "run `python superset/assets_spec.py --exposures-only`"
     )
+
+
+
+# the datasets each role reads and the roles of each dashboard, from superset/bi.py in Superset's venv
+# (importing it loads superset_config)
+ROLES_OF_BI = """
+import json, bi
+print(json.dumps({
+    "readable": {bi.ROLE_HEAD: bi.HEAD_DATASETS, bi.ROLE_BROKER: bi.BROKER_DATASETS},
+    "dashboards": bi.DASHBOARD_ROLES,
+}))
+"""
+
+
+def test_every_role_reads_the_datasets_of_the_dashboards_it_opens():
+    """A branch head or a broker opening a dashboard can read every dataset of its charts (a dataset left
+    out of HEAD_DATASETS / BROKER_DATASETS answers 403 for that role, and escapes its row-level security)."""
+    env = {**os.environ, "WAREHOUSE_DEMO": "1"}
+    out = subprocess.run(
+        [str(SUPERSET_PY), "-c", ROLES_OF_BI], cwd=REPO / "superset", env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    roles = json.loads(out.stdout.strip().splitlines()[-1])
+    missing = [
+        (dash.slug, role, chart.key, chart.dataset)
+        for dash in spec.DASHBOARDS
+        for role in roles["dashboards"][dash.slug]
+        if role in roles["readable"]
+        for chart in spec._dashboard_charts(dash)
+        if chart.dataset not in roles["readable"][role]
+    ]
+    assert missing == []
