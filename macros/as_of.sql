@@ -114,3 +114,25 @@
     ) as searched
     where business_date = last_date
 {%- endmacro %}
+
+{#- the last business date of `relation` built before `start`, or none (a full build, nothing before) -#}
+{% macro last_day_before(relation, start) -%}
+    {%- if not execute or start is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(run_query(
+        "select max(business_date) from " ~ relation ~ " where " ~ before('business_date', start)
+    ).columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#- SQL for the clients of `new_days` (client-day rows with first_landed_date) that landed before
+    `start` but have no row of `relation` on `previous_day`: the `gaps` of last_rows_before -#}
+{% macro clients_missing_on(new_days, relation, previous_day, start) -%}
+    select distinct n.client_id
+    from {{ new_days }} as n
+    where {{ before('n.first_landed_date', start) }}
+        and not exists (
+            select 1 from {{ relation }} as p
+            where p.business_date = cast('{{ previous_day }}' as date) and p.client_id = n.client_id
+        )
+{%- endmacro %}

@@ -28,7 +28,7 @@
     {%- if var('rebuild_from', none) -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(build_from(column=frontier)) }}
+    {{ return(build_from({'column': frontier})) }}
 {%- endmacro %}
 
 {#- `replace_clients`: delete the rows of the clients rebuilt (all rows when every client is rebuilt

@@ -14,11 +14,12 @@
         build passes the earliest such date, warehouse/rebuild.py, e.g. --vars '{rebuild_from:
         2024-03-14}').
     A model whose rows of earlier days depend on later days (the current month's daily average
-    assets) widens it with `month_start`.
+    assets) widens it with `month_start`. What the frontier is read from is the model's config
+    (daily_incremental_config(frontier=...)), so that the strategy deletes from the same date.
 
-    The monthly models (one row set per month_start_date) use daily_incremental_config('month_start_date')
-    and build_from(column=..., month_start=true): the months from the month of the next day to build
-    are replaced whole. `column` is the date the frontier is read from (default business_date).
+    The monthly models (one row set per month_start_date) use daily_incremental_config('month_start_date',
+    frontier={'column': ..., 'month_start': true}): the months from the month of the next day to build
+    are replaced whole.
 -#}
 
 {% macro incremental_strategy() -%}
@@ -30,34 +31,61 @@
 {%- endmacro %}
 
 {#-
-    The `replace_dates` incremental strategy: delete+insert by the model's date key (business_date or
-    month_start_date), which also deletes every date from var('rebuild_from') on (its month for a
-    monthly key). A corrected branch-day can leave a date of a sparse model (custody transfers, a
-    reminder kind) with no rows at all; delete+insert alone deletes only the dates the new rows have,
-    so that date's old rows would stay. Every model rebuilds from a date no later than rebuild_from
-    (`build_from`), so what is deleted is rebuilt.
+    The `replace_dates` incremental strategy: delete every row from the model's `build_from()` on (its
+    month for a monthly key), then insert the new rows. A corrected branch-day can leave a date of a
+    sparse model (custody transfers, a reminder kind) with no rows at all: its old rows go too.
+    The new rows are inserted straight from the model's query (a temporary view, `create_table_as`
+    below), not copied through a temporary table: that copy cost 1.2-3 s per wide model on a day of
+    2.2 M clients. A model that reads its own rows that the build replaces (the month so far) is
+    `staged`: its rows are computed into a temporary table before the old ones are deleted.
 -#}
 {% macro get_incremental_replace_dates_sql(arg_dict) -%}
     {%- set key = arg_dict['unique_key'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {%- set corrected = var('rebuild_from', none) -%}
+    {%- set start = build_from() -%}
     delete from {{ arg_dict['target_relation'] }}
-    where {{ key }} in (select distinct {{ key }} from {{ arg_dict['temp_relation'] }})
-    {%- if corrected %}
-        {%- set first = (corrected | string)[:8] ~ '01' if key == 'month_start_date' else (corrected | string)[:10] %}
-        or {{ key }} >= cast('{{ first }}' as date)
+    {%- if start is not none %}
+    where {{ key }} >= cast('{{ start[:8] ~ '01' if key == 'month_start_date' else start }}' as date)
     {%- endif %};
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    {%- if not model_setting('staged') %};
+    drop view {{ arg_dict['temp_relation'] }}
+    {%- endif %}
 {%- endmacro %}
 
-{#- the config of a model rebuilt by business date (or by `key`, e.g. month_start_date) -#}
-{% macro daily_incremental_config(key='business_date') -%}
+{#- dbt-duckdb's create_table_as, but an in-place `replace_dates` model's temporary relation is a view -#}
+{% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
+    {%- if temporary and language == 'sql' and config.get('incremental_strategy') == 'replace_dates'
+            and not model_setting('staged') -%}
+        {%- if config.get('contract').enforced %}{{ get_assert_columns_equivalent(compiled_code) }}{% endif %}
+        create or replace temporary view {{ relation.include(database=false, schema=false) }} as (
+            {{ compiled_code }}
+        )
+    {%- else -%}
+        {{ dbt.duckdb__create_table_as(temporary, relation, compiled_code, language, partitioned_by, sorted_by) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- a setting of the model given to daily_incremental_config (kept in its config's meta) -#}
+{% macro model_setting(name, default=none) -%}
+    {{ return((config.get('meta') or {}).get(name, default)) }}
+{%- endmacro %}
+
+{#-
+    The config of a model rebuilt by business date (or by `key`, e.g. month_start_date).
+    `frontier`: where its next build starts (build_from): `column`, the date it is read from (default
+    business_date); `filter`, the rows it is read from; `month_start`, true to rebuild the whole month;
+    `current_securities`, true for a cube grouped by the securities' board and industry as they are now.
+    `staged`: see the replace_dates strategy.
+-#}
+{% macro daily_incremental_config(key='business_date', frontier={}, staged=false) -%}
     {%- set settings = {
         'materialized': 'incremental',
         'incremental_strategy': incremental_strategy(),
         'unique_key': key,
         'on_schema_change': 'append_new_columns',
+        'meta': {'frontier': frontier, 'staged': staged},
     } -%}
     {%- if target.type in ('spark', 'databricks') -%}
         {%- do settings.update({'partition_by': [key], 'file_format': 'parquet'}) -%}
@@ -65,10 +93,13 @@
     {{ return(settings) }}
 {%- endmacro %}
 
-{% macro build_from(frontier_filter=none, month_start=false, column='business_date') -%}
+{% macro build_from(frontier=none) -%}
     {%- if not execute or this is none or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set frontier = model_setting('frontier', {}) if frontier is none else frontier -%}
+    {%- set column = frontier.get('column', 'business_date') -%}
+    {%- set frontier_filter = frontier.get('filter') -%}
     {%- set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- if column | lower not in built_columns -%}
         {#- a table built by an earlier version of the model, without its frontier column: rebuild it whole
@@ -89,8 +120,11 @@
     {%- if requested and (requested | string) < start -%}
         {%- set start = requested | string -%}
     {%- endif -%}
-    {%- if month_start -%}
+    {%- if frontier.get('month_start') -%}
         {%- set start = start[:8] ~ '01' -%}
+    {%- endif -%}
+    {%- if frontier.get('current_securities') -%}
+        {{ return(unless_securities_regrouped(start[:10])) }}
     {%- endif -%}
     {{ return(start[:10]) }}
 {%- endmacro %}
@@ -167,19 +201,16 @@
 {%- endmacro %}
 
 {#-
-    build_from_current_securities(): build_from() of a cube grouped by the securities' board and industry
-    as they are now (dim_security, type 1), or none to rebuild it whole: when a security's board or
+    unless_securities_regrouped(start): build_from() of a cube grouped by the securities' board and
+    industry as they are now (dim_security, type 1; frontier `current_securities`): `start`, or none to
+    rebuild it whole: when a security's board or
     industry changed on the days to build (head office's securities.csv carries the changed record),
     and on a rebuild after a corrected or late head-office package (it may undo a change that the built
     rows have). Dagster's build says which with var('head_office_changed') (warehouse/rebuild.py); a run
     with rebuild_from and without it rebuilds them whole. After corrected branch-days alone they are
     rebuilt from rebuild_from, like every other model.
 -#}
-{% macro build_from_current_securities() -%}
-    {%- set start = build_from() -%}
-    {%- if start is none -%}
-        {{ return(none) }}
-    {%- endif -%}
+{% macro unless_securities_regrouped(start) -%}
     {%- if var('rebuild_from', none) and var('head_office_changed', true) -%}
         {{ return(none) }}
     {%- endif -%}

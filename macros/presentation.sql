@@ -27,7 +27,7 @@
     Otherwise the month of the first new day (build_from on last_landed_date).
 -#}
 {% macro bi_client_months_start() -%}
-    {%- set start = build_from(column='last_landed_date') -%}
+    {%- set start = build_from({'column': 'last_landed_date'}) -%}
     {%- if start is none or target.type in ('spark', 'databricks') -%}
         {{ return(none) }}
     {%- endif -%}

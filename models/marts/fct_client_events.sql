@@ -1,16 +1,11 @@
-{{ config(**daily_incremental_config()) }}
+{{ config(**daily_incremental_config(frontier={'filter': "event_type <> 'closed'"})) }}
 {#- Incremental: the events from `build_from` on are rebuilt (the frontier leaves out the closed
     events, dated by the client record's close_date). A tier or broker change compares a row with the
     client's previous row: the new days' rows are read with each client's rows on its last day before
     them (the last day built before, else, for a client not on it, its own last earlier day), so a
     day's build reads a day or two of client-days, not a month. -#}
-{%- set start = build_from(frontier_filter="event_type <> 'closed'") %}
-{%- set previous_day = none %}
-{%- if execute and start is not none %}
-    {%- set previous_day = run_query(
-        "select max(business_date) from " ~ ref('fct_client_daily') ~ " where " ~ before('business_date', start)
-    ).columns[0].values()[0] %}
-{%- endif %}
+{%- set start = build_from() %}
+{%- set previous_day = last_day_before(ref('fct_client_daily'), start) %}
 {%- set day_columns = [
     'business_date', 'branch_code', 'client_id', 'month_start_date', 'tier_code', 'is_opening_day',
     'is_newly_churned', 'is_closed', 'is_reactivated',
@@ -36,13 +31,7 @@ new_client_days as (
 -- clients of the new days not on the previous day that landed before it
 previous_gaps as (
 
-    select distinct n.client_id
-    from new_client_days as n
-    where {{ before('n.first_landed_date', start) }}
-        and not exists (
-            select 1 from {{ ref('fct_client_daily') }} as p
-            where p.business_date = cast('{{ previous_day }}' as date) and p.client_id = n.client_id
-        )
+    {{ clients_missing_on('new_client_days', ref('fct_client_daily'), previous_day, start) }}
 
 ),
 {%- endif %}

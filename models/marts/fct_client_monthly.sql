@@ -1,11 +1,11 @@
-{{ config(**daily_incremental_config('month_start_date')) }}
+{{ config(**daily_incremental_config('month_start_date', frontier={'column': 'last_landed_date'}, staged=true)) }}
 {#- Incremental: the months from the month of `build_from` (read from last_landed_date) are replaced.
     The daily build extends the month: its rows built before (the month so far, summed) are added to
     the new days' client-days, so a day costs one day of client-days, not the month's. A rebuild from a
     corrected day reads the month from its first day. The previous month's month-end tier
     (previous_tier_key) is read from the rows built before. Spark always rebuilds the month (it would
     read the partition it overwrites). -#}
-{%- set start = build_from(column='last_landed_date') %}
+{%- set start = build_from() %}
 {%- set requested = var('rebuild_from', none) %}
 {%- set month = none if start is none else start[:8] ~ '01' %}
 {#- extending: the build starts after the last day built (not from a corrected earlier day) -#}

@@ -1,7 +1,7 @@
-{{ config(**daily_incremental_config('month_start_date')) }}
+{{ config(**daily_incremental_config('month_start_date', frontier={'column': 'last_landed_date', 'month_start': true})) }}
 {#- Incremental like fct_client_monthly: the months from the month of `build_from` are rebuilt whole
     (a month's profile is as of its last landed day); every input is read from that month on. -#}
-{%- set start = build_from(column='last_landed_date', month_start=true) %}
+{%- set start = build_from() %}
 -- Client profile by month 客户月度画像, one row per client and calendar month with a landed client-day
 -- (the grain of fct_client_monthly), as of the client's last landed day of the month (the branch of
 -- that row): the primary servicing broker (largest share that day, ties by broker key, as in

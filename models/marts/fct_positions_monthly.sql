@@ -1,7 +1,7 @@
-{{ config(**daily_incremental_config('month_start_date')) }}
+{{ config(**daily_incremental_config('month_start_date', frontier={'month_start': true})) }}
 {#- Incremental: the months from the month of the next day to build are rebuilt whole (the current
     month's end moves with every landed day). -#}
-{%- set start = build_from(month_start=true) %}
+{%- set start = build_from() %}
 -- Month-end positions 月末持仓, one row per client, security and calendar month: the client's positions
 -- on its last landed day of the month (fct_client_monthly.last_landed_date; month to date for the current
 -- month), as the holdings part of a monthly statement 对帐单 lists them. A client who sold everything

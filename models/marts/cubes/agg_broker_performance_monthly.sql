@@ -1,9 +1,9 @@
-{{ config(**daily_incremental_config('month_start_date')) }}
+{{ config(**daily_incremental_config('month_start_date', frontier={'column': 'last_landed_date', 'month_start': true})) }}
 {#- Incremental: the months from the month of `build_from` are rebuilt whole (every measure is of one
     month: the retention start and end are the first and last landed days of the same month). The
     frontier is the last landed date built: a day's build rebuilds its own month, and the previous
     month only on a rebuild from one of its days. -#}
-{%- set start = build_from(column='last_landed_date', month_start=true) %}
+{%- set start = build_from() %}
 -- Broker performance 经纪人业绩月汇总: month x branch x broker (incl. `unassigned 无归属`).
 --   attributed AUM 托管资产: attributed total assets (MV + cash) on the branch's last landed day of the
 --     month, and the attributed daily average over the branch's landed days;

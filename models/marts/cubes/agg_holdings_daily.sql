@@ -1,6 +1,6 @@
-{{ config(**daily_incremental_config()) }}
-{%- set start = build_from_current_securities() %}
--- depends_on: {{ ref('stg_lake__securities') }} (build_from_current_securities)
+{{ config(**daily_incremental_config(frontier={'current_securities': true})) }}
+{%- set start = build_from() %}
+-- depends_on: {{ ref('stg_lake__securities') }} (unless_securities_regrouped)
 -- Holdings cube 持仓日汇总: date x branch x board x industry. Market value, cost, unrealized P&L
 -- 浮动盈亏, trapped and deeply trapped market value 套牢市值 of the end-of-day positions. Sums back to
 -- agg_branch_daily (market value, trapped market value). holder_count counts the clients holding in

@@ -1,6 +1,6 @@
-{{ config(**daily_incremental_config()) }}
-{%- set start = build_from_current_securities() %}
--- depends_on: {{ ref('stg_lake__securities') }} (build_from_current_securities)
+{{ config(**daily_incremental_config(frontier={'current_securities': true})) }}
+{%- set start = build_from() %}
+-- depends_on: {{ ref('stg_lake__securities') }} (unless_securities_regrouped)
 -- Trading cube 交易日汇总: date x branch x broker x channel x board x industry x side. Turnover, fills,
 -- commission, net commission and IPO allotments from the fills; orders, filled and cancelled orders
 -- and IPO subscriptions from the orders. Each client's cell is split among the brokers of the

@@ -1,7 +1,8 @@
-{{ config(**daily_incremental_config()) }}
+{{ config(**daily_incremental_config(frontier={'filter': "reminder_kind <> 'new_client'"})) }}
 {#- rebuilt from `start`: the day after the last built day that is not a new-client reminder (those
     may be dated on the next business day, before it is landed) -#}
-{%- set start = build_from(frontier_filter="reminder_kind <> 'new_client'") %}
+{%- set start = build_from() %}
+{%- set previous_day = last_day_before(ref('fct_client_daily'), start) %}
 -- Daily reminders 每日提醒, one row per recipient broker x client x reminder kind x business date:
 -- what happened to one of the broker's clients that day and the facts to act on it (masked name,
 -- client id, amount, security, dates) with value_at_stake to order the broker's "今日工作".
@@ -32,22 +33,33 @@ client_days as (
 
 ),
 
--- every client's last client-day already built before `start` (none on a full build): the previous
--- day's states of the first rebuilt day
+-- every client's last client-day built before `start` (none on a full build): the previous day's
+-- states of the first rebuilt day. Read from the last day built before, else (a client not on it) from
+-- the client's own last earlier day, so a day's build reads one day of history, not all of it.
+{%- if previous_day is not none %}
+previous_gaps as (
+
+    {{ clients_missing_on('client_days', ref('fct_client_daily'), previous_day, start) }}
+
+),
+{%- endif %}
+
 prior_client_days as (
 
-    select client_id, business_date, is_trapped_client, is_churn_warning
+    select
+        client_id,
+        max(case when is_trapped_client then 1 else 0 end) = 1 as is_trapped_client,
+        max(case when is_churn_warning then 1 else 0 end) = 1 as is_churn_warning
     from (
-        select
-            client_id,
-            business_date,
-            is_trapped_client,
-            is_churn_warning,
-            row_number() over (partition by client_id order by business_date desc) as recency
-        from {{ ref('fct_client_daily') }}
-        where {{ before('business_date', start) }}
-    ) as built
-    where recency = 1
+        {%- if previous_day is not none %}
+        {{ last_rows_before(
+            ref('fct_client_daily'), ['client_id', 'business_date', 'is_trapped_client', 'is_churn_warning'],
+            previous_day, 'select client_id from previous_gaps') }}
+        {%- else %}
+        select client_id, is_trapped_client, is_churn_warning from client_days where 1 = 0
+        {%- endif %}
+    ) as last_rows
+    group by client_id
 
 ),
 

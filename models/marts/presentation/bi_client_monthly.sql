@@ -8,7 +8,7 @@
     the new days (their current city, risk level, status...). It rebuilds whole when a branch's or a
     broker's names or tree changed, after a corrected day, and on Spark. -#}
 {%- set month = bi_client_months_start() %}
-{%- set start = build_from(column='last_landed_date') %}
+{%- set start = build_from({'column': 'last_landed_date'}) %}
 with
 
 clients as (select * from {{ ref('dim_client') }}),
