@@ -240,3 +240,20 @@
     {%- endif -%}
     {{ return(start) }}
 {%- endmacro %}
+
+{#- whether a monthly model's build from `start` extends its month (adds the new days to the month's
+    rows built before): a daily build on DuckDB, not a full build nor a rebuild from a corrected day of
+    the month already built. Spark always rebuilds the month (it would read the partition it overwrites).
+    The model is `staged` (it reads the rows it replaces). -#}
+{% macro extends_month(start) -%}
+    {%- if start is none or target.type in ('spark', 'databricks') -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set requested = var('rebuild_from', none) -%}
+    {%- if not requested -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {{ return(run_query(
+        "select max(last_landed_date) < cast('" ~ (requested | string)[:10] ~ "' as date) from " ~ this
+    ).columns[0].values()[0]) }}
+{%- endmacro %}

@@ -6,15 +6,8 @@
     (previous_tier_key) is read from the rows built before. Spark always rebuilds the month (it would
     read the partition it overwrites). -#}
 {%- set start = build_from() %}
-{%- set requested = var('rebuild_from', none) %}
 {%- set month = none if start is none else start[:8] ~ '01' %}
-{#- extending: the build starts after the last day built (not from a corrected earlier day) -#}
-{%- set extends = start is not none and target.type not in ('spark', 'databricks') %}
-{%- if extends and requested %}
-    {%- set extends = run_query(
-        "select max(last_landed_date) < cast('" ~ (requested | string)[:10] ~ "' as date) from " ~ this
-    ).columns[0].values()[0] %}
-{%- endif %}
+{%- set extends = extends_month(start) %}
 {%- set read_start = start if extends else month %}
 {#- the month's sums and flags, each from its client-day column of fct_client_daily -#}
 {%- set summed = {

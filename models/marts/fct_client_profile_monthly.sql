@@ -1,14 +1,14 @@
-{{ config(**daily_incremental_config('month_start_date', frontier={'column': 'last_landed_date', 'month_start': true})) }}
-{#- Incremental like fct_client_monthly: the months from the month of `build_from` are rebuilt whole
-    (a month's profile is as of its last landed day); every input is read from that month on. -#}
+{{ config(**daily_incremental_config('month_start_date', frontier={'column': 'last_landed_date'}, staged=true)) }}
+{#- Incremental like fct_client_monthly: the months from the month of `build_from` (read from
+    last_landed_date) are replaced (a month's profile is as of its last landed day). A daily build
+    extends the month: a client's month-end broker and inactive flag are read from the new days when its
+    last landed day is one of them, else kept from its row built before, so a day reads one day of
+    client-days and attributions, not the month's. The month's orders and custody transfers are summed
+    from the month's first day. -#}
 {%- set start = build_from() %}
--- Client profile by month 客户月度画像, one row per client and calendar month with a landed client-day
--- (the grain of fct_client_monthly), as of the client's last landed day of the month (the branch of
--- that row): the primary servicing broker (largest share that day, ties by broker key, as in
--- fct_client_events; the branch's unassigned 无归属 when it has none), the preferred channel 委托方式偏好
--- (most orders in the month, ties by channel key; -1 without orders), age 年龄 and tenure 开户年限 in
--- full years and their bands (client_bands seed), inactive 不活跃 at month end, and the month's custody
--- transfers in / out 转托管转入 / 转出 (count and value at close).
+{%- set month = none if start is none else start[:8] ~ '01' %}
+{%- set extends = extends_month(start) %}
+{%- set read_start = start if extends else month %}
 {%- set as_of = 'm.last_landed_date' %}
 {%- set full_years_since = "extract(year from " ~ as_of ~ ") - extract(year from {d}) - case when extract(month from " ~ as_of ~ ") * 100 + extract(day from " ~ as_of ~ ") < extract(month from {d}) * 100 + extract(day from {d}) then 1 else 0 end" %}
 with
@@ -17,7 +17,7 @@ client_months as (
 
     select month_key, month_start_date, branch_key, client_key, branch_code, client_id, last_landed_date
     from {{ ref('fct_client_monthly') }}
-    where {{ since('month_start_date', start) }}
+    where {{ since('month_start_date', month) }}
 
 ),
 
@@ -29,7 +29,7 @@ month_end_days as (
         on m.client_id = d.client_id
         and m.last_landed_date = d.business_date
         and m.branch_code = d.branch_code
-    where {{ since('d.business_date', start) }}
+    where {{ since('d.business_date', read_start) }}
 
 ),
 
@@ -47,7 +47,7 @@ month_end_brokers as (
         on m.client_id = a.client_id
         and m.last_landed_date = a.business_date
         and m.branch_code = a.branch_code
-    where {{ since('a.business_date', start) }}
+    where {{ since('a.business_date', read_start) }}
 
 ),
 
@@ -60,7 +60,7 @@ channel_orders as (
         {{ count_bigint() }} as order_count
     from {{ ref('fct_orders') }} as o
     inner join {{ ref('dim_date') }} as dd on dd.date_day = o.business_date
-    where {{ since('o.business_date', start) }}
+    where {{ since('o.business_date', month) }}
     group by o.client_id, dd.month_start_date, o.channel_key
 
 ),
@@ -90,8 +90,46 @@ custody as (
         {{ sum_money("case when t.direction = 'O' then t.value_at_close else 0 end") }} as custody_out_value
     from {{ ref('fct_custody_transfers') }} as t
     inner join {{ ref('dim_date') }} as dd on dd.date_day = t.business_date
-    where {{ since('t.business_date', start) }}
+    where {{ since('t.business_date', month) }}
     group by t.client_id, dd.month_start_date
+
+),
+
+{%- if extends %}
+
+-- the month so far: each client's month-end values as built before
+built as (
+
+    select client_id, month_start_date, attributed_broker_key, is_inactive_at_month_end
+    from {{ this }}
+    where month_start_date = cast('{{ month }}' as date)
+
+),
+{%- endif %}
+
+-- each client-month's month-end broker and inactive flag: from its last landed day, read from the
+-- new days or (extending, a last landed day before them) kept from the row built before
+month_ends as (
+
+    select
+        a.client_id,
+        a.month_start_date,
+        {%- if extends %}
+        case when {{ before('a.last_landed_date', read_start) }} then p.attributed_broker_key else b.attributed_broker_key end
+            as attributed_broker_key,
+        case when {{ before('a.last_landed_date', read_start) }} then p.is_inactive_at_month_end else e.is_inactive end
+            as is_inactive_at_month_end
+        {%- else %}
+        b.attributed_broker_key,
+        e.is_inactive as is_inactive_at_month_end
+        {%- endif %}
+    from client_months as a
+    left join month_end_brokers as b
+        on b.client_id = a.client_id and b.month_start_date = a.month_start_date and b.share_rank = 1
+    left join month_end_days as e on e.client_id = a.client_id and e.month_start_date = a.month_start_date
+    {%- if extends %}
+    left join built as p on p.client_id = a.client_id and p.month_start_date = a.month_start_date
+    {%- endif %}
 
 ),
 
@@ -130,17 +168,15 @@ final as (
         coalesce(ab.band_code, '-1') as age_band_code,
         a.tenure_years,
         coalesce(tb.band_code, '-1') as tenure_band_code,
-        coalesce(e.is_inactive, false) as is_inactive_at_month_end,
+        coalesce(b.is_inactive_at_month_end, false) as is_inactive_at_month_end,
         coalesce(t.custody_in_count, 0) as custody_in_count,
         coalesce(t.custody_out_count, 0) as custody_out_count,
         cast(coalesce(t.custody_in_value, 0) as decimal(38, 2)) as custody_in_value,
         cast(coalesce(t.custody_out_value, 0) as decimal(38, 2)) as custody_out_value
     from aged as a
-    left join month_end_brokers as b
-        on b.client_id = a.client_id and b.month_start_date = a.month_start_date and b.share_rank = 1
+    inner join month_ends as b on b.client_id = a.client_id and b.month_start_date = a.month_start_date
     left join preferred_channels as p
         on p.client_id = a.client_id and p.month_start_date = a.month_start_date and p.order_rank = 1
-    left join month_end_days as e on e.client_id = a.client_id and e.month_start_date = a.month_start_date
     left join custody as t on t.client_id = a.client_id and t.month_start_date = a.month_start_date
     left join brokers as k on k.broker_key = b.attributed_broker_key
     left join channels as ch on ch.channel_key = p.channel_key
