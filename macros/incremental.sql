@@ -243,9 +243,9 @@
 
 {#- whether a monthly model's build from `start` extends its month (adds the new days to the month's
     rows built before): a daily build on DuckDB, not a full build nor a rebuild from a corrected day of
-    the month already built. Spark always rebuilds the month (it would read the partition it overwrites).
+    the month already built (`column`: the model's last landed date). Spark always rebuilds the month (it would read the partition it overwrites).
     The model is `staged` (it reads the rows it replaces). -#}
-{% macro extends_month(start) -%}
+{% macro extends_month(start, column='last_landed_date') -%}
     {%- if start is none or target.type in ('spark', 'databricks') -%}
         {{ return(false) }}
     {%- endif -%}
@@ -254,6 +254,6 @@
         {{ return(true) }}
     {%- endif -%}
     {{ return(run_query(
-        "select max(last_landed_date) < cast('" ~ (requested | string)[:10] ~ "' as date) from " ~ this
+        "select max(" ~ column ~ ") < cast('" ~ (requested | string)[:10] ~ "' as date) from " ~ this
     ).columns[0].values()[0]) }}
 {%- endmacro %}

@@ -1,7 +1,17 @@
-{{ config(**daily_incremental_config('month_start_date', frontier={'month_start': true})) }}
-{#- Incremental: the months from the month of the next day to build are rebuilt whole (the current
-    month's end moves with every landed day). -#}
+{{ config(**daily_incremental_config('month_start_date', staged=true)) }}
+{#- Incremental: the months from the month of the next day to build are replaced (the current month's
+    end moves with every landed day). A daily build extends the month: the new days' positions of the
+    clients whose last landed day is one of them, and the rows built before of the others, so a day
+    reads one day of positions, not the month's. -#}
 {%- set start = build_from() %}
+{%- set month = none if start is none else start[:8] ~ '01' %}
+{%- set extends = extends_month(start, 'business_date') %}
+{%- set read_start = start if extends else month %}
+{%- set columns = [
+    'business_date', 'date_key', 'branch_key', 'client_key', 'security_key', 'branch_code', 'client_id',
+    'market', 'security_code', 'qty', 'cost_amount', 'valuation_price', 'price_source', 'market_value',
+    'unrealized_pnl', 'unrealized_return', 'is_trapped', 'is_deeply_trapped', 'is_suspended',
+] %}
 -- Month-end positions 月末持仓, one row per client, security and calendar month: the client's positions
 -- on its last landed day of the month (fct_client_monthly.last_landed_date; month to date for the current
 -- month), as the holdings part of a monthly statement 对帐单 lists them. A client who sold everything
@@ -14,14 +24,19 @@ month_ends as (
 
     select client_id, month_start_date, last_landed_date
     from {{ ref('fct_client_monthly') }}
-    where {{ since('month_start_date', start) }}
+    where {{ since('month_start_date', month) }}
 
 ),
 
 positions as (
 
-    select * from {{ ref('fct_positions_daily') }}
-    where {{ since('business_date', start) }}
+    select {{ columns | join(', ') }} from {{ ref('fct_positions_daily') }}
+    where {{ since('business_date', read_start) }}
+    {%- if extends %}
+    union all
+    select {{ columns | join(', ') }} from {{ this }}
+    where month_start_date = cast('{{ month }}' as date)
+    {%- endif %}
 
 ),
 
@@ -30,25 +45,9 @@ final as (
     select
         {{ date_key('m.month_start_date') }} as month_key,
         m.month_start_date,
-        p.business_date,
-        p.date_key,
-        p.branch_key,
-        p.client_key,
-        p.security_key,
-        p.branch_code,
-        p.client_id,
-        p.market,
-        p.security_code,
-        p.qty,
-        p.cost_amount,
-        p.valuation_price,
-        p.price_source,
-        p.market_value,
-        p.unrealized_pnl,
-        p.unrealized_return,
-        p.is_trapped,
-        p.is_deeply_trapped,
-        p.is_suspended
+        {%- for column in columns %}
+        p.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from positions as p
     inner join month_ends as m
         on m.client_id = p.client_id
