@@ -4,6 +4,16 @@
     frontier is the last landed date built: a day's build rebuilds its own month, and the previous
     month only on a rebuild from one of its days. -#}
 {%- set start = build_from() %}
+{#- the branches' first landed days of the months rebuilt, as a date range the month-start reads keep
+    to (DuckDB skips the rest of the month's row groups; the join below still picks each branch's day) -#}
+{%- set first_days = none %}
+{%- if execute and start is not none %}
+    {%- set first_days = run_query(
+        "select min(first_day), max(first_day) from (select min(business_date) as first_day from "
+        ~ ref('agg_broker_daily') ~ " where " ~ since('business_date', start)
+        ~ " group by branch_code, " ~ dbt.date_trunc('month', 'business_date') ~ ") as f"
+    ).rows[0] %}
+{%- endif %}
 -- Broker performance 经纪人业绩月汇总: month x branch x broker (incl. `unassigned 无归属`).
 --   attributed AUM 托管资产: attributed total assets (MV + cash) on the branch's last landed day of the
 --     month, and the attributed daily average over the branch's landed days;
@@ -124,8 +134,7 @@ month_last_rows as (
 ),
 
 -- the clients serviced on the branch's first landed day of the month, open that day. Read from the
--- tables, not from the month's CTEs above: DuckDB then narrows the reads to those days by the join
--- with branch_months (joined with the month's CTEs, it matched every client-day of the month first)
+-- tables, not from the month's CTEs above, and only the range of those days (`first_days`)
 month_start_clients as (
 
     select bm.month_start_date, a.branch_code, a.broker_key, a.client_id
@@ -135,6 +144,10 @@ month_start_clients as (
     inner join {{ ref('int_client_daily_status') }} as s
         on s.business_date = a.business_date and s.branch_code = a.branch_code and s.client_id = a.client_id
     where s.open_day_count > 0 and {{ since('a.business_date', start) }} and {{ since('s.business_date', start) }}
+    {%- if first_days is not none and first_days[0] is not none %}
+        and a.business_date between cast('{{ first_days[0] }}' as date) and cast('{{ first_days[1] }}' as date)
+        and s.business_date between cast('{{ first_days[0] }}' as date) and cast('{{ first_days[1] }}' as date)
+    {%- endif %}
 
 ),
 
