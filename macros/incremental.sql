@@ -203,12 +203,12 @@
 {#-
     unless_securities_regrouped(start): build_from() of a cube grouped by the securities' board and
     industry as they are now (dim_security, type 1; frontier `current_securities`): `start`, or none to
-    rebuild it whole: when a security's board or
-    industry changed on the days to build (head office's securities.csv carries the changed record),
-    and on a rebuild after a corrected or late head-office package (it may undo a change that the built
-    rows have). Dagster's build says which with var('head_office_changed') (warehouse/rebuild.py); a run
-    with rebuild_from and without it rebuilds them whole. After corrected branch-days alone they are
-    rebuilt from rebuild_from, like every other model.
+    rebuild it whole: when a security's board or industry changed on the days to build (head office's
+    securities.csv carries the changed record), and on a rebuild after a corrected or late head-office
+    package (it may undo a change that the built rows have). Dagster's build says which with
+    var('head_office_changed') (warehouse/rebuild.py); a run with rebuild_from and without it rebuilds
+    them whole. After corrected branch-days alone they are rebuilt from rebuild_from, like every other
+    model.
 -#}
 {% macro unless_securities_regrouped(start) -%}
     {%- if var('rebuild_from', none) and var('head_office_changed', true) -%}
@@ -243,8 +243,8 @@
 
 {#- whether a monthly model's build from `start` extends its month (adds the new days to the month's
     rows built before): a daily build on DuckDB, not a full build nor a rebuild from a corrected day of
-    the month already built (`column`: the model's last landed date). Spark always rebuilds the month (it would read the partition it overwrites).
-    The model is `staged` (it reads the rows it replaces). -#}
+    the month already built (`column`: the model's last landed date). Spark always rebuilds the month
+    (it would read the partition it overwrites). The model is `staged` (it reads the rows it replaces). -#}
 {% macro extends_month(start, column='last_landed_date') -%}
     {%- if start is none or target.type in ('spark', 'databricks') -%}
         {{ return(false) }}
