@@ -129,7 +129,8 @@ def changed_branch_days(lake: Path, warehouse_file: Path) -> list[tuple[date, st
 # the folders of the Spark build's incremental tables (dbt_project.yml location_root), under
 # WAREHOUSE_SPARK_DIR, and the partition column of each kind of model (macros/incremental.sql)
 SPARK_TABLE_FOLDERS = ("intermediate", "marts")
-DATE_PARTITIONS = {"business_date": False, "month_start_date": True}  # column -> by month
+# column -> by month
+DATE_PARTITIONS = {"business_date": False, "month_start_date": True, "first_landed_date": False}
 
 
 def drop_spark_partitions_from(spark_dir: Path, rebuild_from: date) -> list[Path]:

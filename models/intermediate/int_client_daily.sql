@@ -1,7 +1,5 @@
 {{ config(**daily_incremental_config()) }}
-{#- rebuilt from `start`; TA(t-1) and the first landed day of the clients already built are read from
-    the rows built on the previous trading day (and the first landed day of a client not there, from its
-    earlier rows) -#}
+{#- rebuilt from `start`; TA(t-1) is read from the rows built on the previous trading day -#}
 {%- set start = build_from() %}
 {%- set previous_day = lookback_from(start, trading_days=1) %}
 -- One row per client and business date on which the client appears in its branch's package
@@ -70,11 +68,10 @@ built_previous as (
         cast(null as date) as business_date,
         cast(null as {{ dbt.type_string() }}) as branch_code,
         cast(null as {{ dbt.type_string() }}) as client_id,
-        cast(null as decimal(38, 2)) as total_assets,
-        cast(null as date) as first_landed_date
+        cast(null as decimal(38, 2)) as total_assets
     where 1 = 0
     {%- else %}
-    select business_date, branch_code, client_id, total_assets, first_landed_date
+    select business_date, branch_code, client_id, total_assets
     from {{ this }}
     where {{ since('business_date', previous_day) }} and {{ before('business_date', start) }}
     {%- endif %}
@@ -94,41 +91,15 @@ clients as (
 ),
 
 client_days as (
-
-    select business_date, branch_code, client_id from balances
-    union
-    select business_date, branch_code, client_id from positions
-    union
-    select business_date, branch_code, client_id from cash_flows
-    union
-    select business_date, branch_code, client_id from transfers
-    union
-    select business_date, branch_code, client_id from fills
-    union
-    select business_date, branch_code, client_id from orders
+{{ client_days_of(['balances', 'positions', 'cash_flows', 'transfers', 'fills', 'orders']) }}
 
 ),
 
--- the first landed day of the clients already built: on their row of the previous trading day, else
--- (a client without one: new, or back after a gap) the first of their earlier rows
-built_first_days as (
+-- the first landed day of the clients of the days built (int_client_first_landed holds every client's,
+-- these days included)
+first_landed as (
 
-    select client_id, min(first_landed_date) as first_landed_date
-    from built_previous
-    group by client_id
-    {%- if start is not none %}
-    union all
-    select client_id, min(business_date) as first_landed_date
-    from {{ this }}
-    where {{ before('business_date', start) }}
-        and client_id in (
-            select n.client_id
-            from (select distinct client_id from client_days) as n
-            left join built_previous as p on p.client_id = n.client_id
-            where p.client_id is null
-        )
-    group by client_id
-    {%- endif %}
+    select client_id, first_landed_date from {{ ref('int_client_first_landed') }}
 
 ),
 
@@ -300,9 +271,7 @@ assembled as (
 
 ),
 
--- each row's previous row of the client (the first new row's: its row built on the previous trading day),
--- and the client's first day among the days built (the same window over these narrow rows, not over
--- the wide ones)
+-- each row's previous row of the client (the first new row's: its row built on the previous trading day)
 previous_rows as (
 
     select
@@ -310,15 +279,11 @@ previous_rows as (
         branch_code,
         client_id,
         lag(business_date) over (partition by client_id order by business_date) as previous_row_date,
-        lag(total_assets) over (partition by client_id order by business_date) as previous_row_total_assets,
-        -- the lags' partition and order, so that one sort computes all three
-        min(case when is_built then null else business_date end) over (
-            partition by client_id order by business_date rows between unbounded preceding and unbounded following
-        ) as first_row_date
+        lag(total_assets) over (partition by client_id order by business_date) as previous_row_total_assets
     from (
-        select business_date, branch_code, client_id, total_assets, true as is_built from built_previous
+        select business_date, branch_code, client_id, total_assets from built_previous
         union all
-        select business_date, branch_code, client_id, total_assets, false as is_built from assembled
+        select business_date, branch_code, client_id, total_assets from assembled
     ) as rows_in_order
 
 ),
@@ -330,15 +295,12 @@ with_previous as (
         cal.prev_trading_day,
         pr.previous_row_date,
         pr.previous_row_total_assets,
-        case
-            when bf.first_landed_date < pr.first_row_date then bf.first_landed_date
-            else pr.first_row_date
-        end as first_landed_date
+        fl.first_landed_date
     from assembled as a
     left join calendar as cal on cal.calendar_date = a.business_date
     inner join previous_rows as pr
         on pr.business_date = a.business_date and pr.branch_code = a.branch_code and pr.client_id = a.client_id
-    left join built_first_days as bf on bf.client_id = a.client_id
+    inner join first_landed as fl on fl.client_id = a.client_id
 
 ),
 

@@ -68,9 +68,12 @@
     'cumulative_log_return_sum': 'decimal(38, 18)',
 } -%}
 {%- set start = build_from() %}
-{#- the built days the look-ups of the days to build land on (none on a full build) -#}
+{#- the built days the look-ups of the days to build land on (none on a full build): the last built day
+    on or before each look-up's boundary, among the built days from a month before the earliest boundary
+    (a boundary with no built day in that month is looked up in each client's own earlier rows, as_of) -#}
 {%- set history_dates = [] -%}
 {%- if execute and start is not none -%}
+    {%- set built_from = lookback_from(start, days=days['lookback'] + 1 + 31, months=2) -%}
     {%- set found = run_query(
         "with calendar as (select calendar_date, trading_day_number from " ~ ref('int_trading_calendar')
         ~ " where is_trading_day), new_days as (select distinct c.calendar_date as day, c.trading_day_number"
@@ -84,7 +87,7 @@
         ~ " on w.trading_day_number = n.trading_day_number - " ~ days['warning']
         ~ " union all select cast(" ~ dbt.dateadd('day', -1, "cast('" ~ start ~ "' as date)") ~ " as date)"
         ~ "), built_days as (select distinct business_date from " ~ this
-        ~ " where " ~ before('business_date', start) ~ ")"
+        ~ " where " ~ since('business_date', built_from) ~ " and " ~ before('business_date', start) ~ ")"
         ~ " select distinct landed_date from (select max(b.business_date) as landed_date from boundaries as x"
         ~ " inner join built_days as b on b.business_date <= x.boundary_date group by x.boundary_date) as l"
         ~ " order by landed_date"
