@@ -1,6 +1,7 @@
 """Benchmark: synthetic generation and landing, at the presets given (default: demo).
 
     python benchmarks/landing.py [--preset demo --preset bench10m] [--workdir /tmp/brokerage-bench]
+                                 [--workers N]
 
 Each phase runs in a fresh child process so its peak memory (max RSS) is its own. Prints a table:
 generation rate (fills/s), landing rate (rows/s, fill rows/s, CSV MB/s), CSV bytes vs Parquet bytes.
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from report import print_table
 
+from warehouse.landing.batch import default_workers
+
 GENERATE = """
 import json, resource, sys
 from pathlib import Path
@@ -30,14 +33,14 @@ print(json.dumps({"fills": r.fills, "seconds": r.seconds, "bytes": r.bytes_writt
 LAND = """
 import json, resource, sys, time
 from pathlib import Path
-from warehouse.landing import land_package, pending_packages
-root = Path(sys.argv[1])
+from warehouse.landing import land_packages, pending_packages
+root, workers = Path(sys.argv[1]), int(sys.argv[2])
 started = time.perf_counter()
 rows = fills = 0
-for package in pending_packages(root / "inbox", root / "lake"):
-    result = land_package(package.path, root / "lake")
-    rows += sum(result.rows.values())
-    fills += result.rows.get("trades.csv", 0)
+pending = [(p.business_date, p.branch, p.path) for p in pending_packages(root / "inbox", root / "lake")]
+for attempt in land_packages(pending, root / "lake", workers):
+    rows += sum(attempt.result.rows.values())
+    fills += attempt.result.rows.get("trades.csv", 0)
 print(json.dumps({"rows": rows, "fills": fills, "seconds": time.perf_counter() - started,
                   "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
@@ -52,12 +55,12 @@ def _bytes(folder: Path, suffix: str) -> int:
     return sum(f.stat().st_size for f in folder.rglob(f"*{suffix}") if f.is_file())
 
 
-def bench(preset: str, workdir: Path) -> dict[str, str]:
+def bench(preset: str, workdir: Path, workers: int) -> dict[str, str]:
     root = workdir / preset
     subprocess.run(["rm", "-rf", str(root)], check=True)
     root.mkdir(parents=True)
     gen = run_child(GENERATE, preset, str(root))
-    land = run_child(LAND, str(root))
+    land = run_child(LAND, str(root), str(workers))
     csv_bytes = _bytes(root / "inbox", ".csv")
     parquet_bytes = _bytes(root / "lake", ".parquet")
     return {
@@ -67,6 +70,7 @@ def bench(preset: str, workdir: Path) -> dict[str, str]:
         "generate s": f"{gen['seconds']:,.1f}",
         "generate fills/s": f"{gen['fills'] / gen['seconds']:,.0f}",
         "generate peak MB": f"{gen['max_rss_kb'] / 1024:,.0f}",
+        "land workers": str(workers),
         "land s": f"{land['seconds']:,.1f}",
         "land rows/s": f"{land['rows'] / land['seconds']:,.0f}",
         "land fill rows/s": f"{land['fills'] / land['seconds']:,.0f}",
@@ -83,8 +87,10 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", action="append", help="preset to measure (repeatable); default demo")
     parser.add_argument("--workdir", default=os.environ.get("BENCH_DIR", "/tmp/brokerage-bench"))
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="branches landed side by side (default: the machine's cores, at most 4)")
     args = parser.parse_args()
-    results = [bench(preset, Path(args.workdir)) for preset in args.preset or ["demo"]]
+    results = [bench(preset, Path(args.workdir), args.workers) for preset in args.preset or ["demo"]]
     print_table(results)
 
 

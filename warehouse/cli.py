@@ -67,29 +67,30 @@ def cmd_generate(args: argparse.Namespace, paths: Paths) -> None:
 
 
 def cmd_land(args: argparse.Namespace, paths: Paths) -> None:
-    from warehouse.landing import PackageNotReady, land_package, pending_packages
+    from warehouse.landing import land_packages, pending_packages
 
     inbox = Path(args.inbox) if args.inbox else paths.inbox
     if not inbox.is_dir():
         raise UserError(f"inbox {inbox} does not exist (run `python -m warehouse generate` first?)")
+    if args.workers is not None and args.workers < 1:
+        raise UserError("--workers must be at least 1")
     pending = pending_packages(inbox, paths.lake)
     outcomes: dict[str, int] = {}
     rows = 0
     started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("landing", total=len(pending))
-        for package in pending:
-            bar.update(task, description=f"landing {package.business_date} {package.branch}")
-            try:
-                result = land_package(package.path, paths.lake)
-            except PackageNotReady as waiting:
-                console.print(f"[yellow]waiting[/]: {waiting}")
+        packages = [(p.business_date, p.branch, p.path) for p in pending]
+        for attempt in land_packages(packages, paths.lake, args.workers):
+            bar.update(task, description=f"landed {attempt.business_date} {attempt.branch}")
+            if attempt.result is None:
+                console.print(f"[yellow]waiting[/]: {attempt.waiting}")
                 outcomes["waiting"] = outcomes.get("waiting", 0) + 1
             else:
-                outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
-                rows += sum(result.rows.values())
-                if result.outcome == "refused":
-                    console.print(f"[red]refused[/]: {result.reason}")
+                outcomes[attempt.result.outcome] = outcomes.get(attempt.result.outcome, 0) + 1
+                rows += sum(attempt.result.rows.values())
+                if attempt.result.outcome == "refused":
+                    console.print(f"[red]refused[/]: {attempt.result.reason}")
             bar.advance(task)
     seconds = time.perf_counter() - started
     summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())) or "nothing pending"
@@ -189,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "(the same packages as the full run's first N days; default: all)")
         if name in ("generate", "land"):
             command.add_argument("--inbox", help="inbox folder (default: $WAREHOUSE_INBOX or data/inbox)")
+        if name == "land":
+            command.add_argument("--workers", type=int, help="branches landed side by side "
+                                 "(default: $WAREHOUSE_LAND_WORKERS, else the machine's cores, at most 4)")
         if name == "digest":
             command.add_argument("--date", help="business date YYYY-MM-DD (default: the last published)")
         if name == "generate":

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from warehouse.lake.layout import LANDED_PACKAGES, PART_FILE, REFUSED_PACKAGES, partition_dir
 
-STAGING = "_staging"  # inside the lake, so every rename stays on one file system
+STAGING = "_staging"  # prefix of a branch-day's folder inside the lake: every rename stays on one file system
 ROW_GROUP_ROWS = 1_000_000
 ZSTD_LEVEL = 3
 DICTIONARY, PLAIN = "dictionary", "PLAIN"  # column_encoding answers not given as column_encoding=
@@ -72,7 +72,7 @@ def replace_branch_day(
 ) -> None:
     """Make `tables` the branch-day's partitions, remove its partitions of the other `owned` tables,
     then write the landed_packages `record`."""
-    staging = lake / STAGING / f"{business_date.isoformat()}_{branch}"
+    staging = lake / f"{STAGING}_{business_date.isoformat()}_{branch}"  # its own: branches land side by side
     shutil.rmtree(staging, ignore_errors=True)
     for table, frame in tables.items():
         write_parquet(frame, staging / "new" / table / PART_FILE)
@@ -89,8 +89,6 @@ def replace_branch_day(
     record_dir.mkdir(parents=True, exist_ok=True)
     os.replace(staging / "new" / LANDED_PACKAGES / PART_FILE, record_dir / PART_FILE)
     shutil.rmtree(staging)
-    if not any((lake / STAGING).iterdir()):
-        (lake / STAGING).rmdir()
 
 
 def write_refusal(lake: Path, business_date: date, branch: str, name: str, record: pl.DataFrame) -> None:

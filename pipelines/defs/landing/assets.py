@@ -1,7 +1,8 @@
 """Landing assets: one materialization per head-office day and per branch-day.
 
 Both use a single-run backfill policy: a backfill of years of history is one run that lands the
-packages in date order (head office first), and re-running it skips what is already landed.
+packages in date order (head office first; the branches side by side, each in date order), and
+re-running it skips what is already landed.
 """
 
 from collections import Counter
@@ -11,7 +12,7 @@ import dagster as dg
 
 from pipelines.defs.landing.partitions import branch_days, business_dates
 from pipelines.defs.resources import DataPaths
-from warehouse.landing import LandingResult, PackageNotReady, land_package
+from warehouse.landing import land_packages
 from warehouse.landing.inbox import package_dir
 
 LANDING_GROUP = "landing"
@@ -22,15 +23,17 @@ def _land_keys(context: dg.AssetExecutionContext, paths: DataPaths,
     outcomes: Counter[str] = Counter()
     violations: Counter[str] = Counter()
     rows = 0
-    for business_date, branch in sorted(packages, key=lambda p: (p[0], p[1])):
+    present = []
+    for business_date, branch in packages:
         folder = package_dir(paths.inbox_path, business_date, branch)
-        if not (folder / "manifest.json").exists():
+        if (folder / "manifest.json").exists():
+            present.append((business_date, branch, folder))
+        else:
             outcomes["absent"] += 1
-            continue
-        try:
-            result: LandingResult = land_package(folder, paths.lake_path)
-        except PackageNotReady as waiting:
-            context.log.warning(str(waiting))
+    for attempt in land_packages(present, paths.lake_path):
+        result = attempt.result
+        if result is None:
+            context.log.warning(attempt.waiting or "not ready")
             outcomes["not_ready"] += 1
             continue
         outcomes[result.outcome] += 1
@@ -39,7 +42,7 @@ def _land_keys(context: dg.AssetExecutionContext, paths: DataPaths,
         if result.outcome == "refused":
             context.log.error(result.reason or "refused")
         elif result.outcome == "landed":
-            context.log.info(f"{business_date} {branch}: landed revision {result.revision}, "
+            context.log.info(f"{result.business_date} {result.branch}: landed revision {result.revision}, "
                              f"{sum(result.rows.values())} rows, "
                              f"{sum(result.violations.values())} violations")
     return dg.MaterializeResult(metadata={
