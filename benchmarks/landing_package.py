@@ -338,9 +338,7 @@ def user_cpu() -> float:
 #: phase -> functions of `warehouse.landing.land` it covers (those that exist are wrapped)
 PHASES = {
     "verify (read files, sha256)": ["verified_files"],
-    "decode (utf-8 / gbk)": ["to_utf8"],
-    "read CSV as strings": ["read_strings"],
-    "type fields": ["type_file"],
+    "decode, parse CSV, type (threads)": ["_typed_files"],
     "rules (row, package, roll-forward)": ["_branch_events"],
     "write lake (Parquet)": ["replace_branch_day", "refresh_later"],
 }

@@ -16,6 +16,8 @@ import pyarrow.parquet as pq
 
 from warehouse.lake.layout import LANDED_PACKAGES, PART_FILE, REFUSED_PACKAGES, partition_dir
 
+from .threads import map_on_threads
+
 STAGING = "_staging"  # prefix of a branch-day's folder inside the lake: every rename stays on one file system
 ROW_GROUP_ROWS = 1_000_000
 ZSTD_LEVEL = 3
@@ -74,8 +76,7 @@ def replace_branch_day(
     then write the landed_packages `record`."""
     staging = lake / f"{STAGING}_{business_date.isoformat()}_{branch}"  # its own: branches land side by side
     shutil.rmtree(staging, ignore_errors=True)
-    for table, frame in tables.items():
-        write_parquet(frame, staging / "new" / table / PART_FILE)
+    map_on_threads(lambda name: write_parquet(tables[name], staging / "new" / name / PART_FILE), list(tables))
     write_parquet(record, staging / "new" / LANDED_PACKAGES / PART_FILE)
     for table in owned:
         target = partition_dir(lake, table, business_date, branch)

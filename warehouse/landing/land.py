@@ -42,6 +42,7 @@ from .state import (
     refresh_later,
     states_for,
 )
+from .threads import map_on_threads
 
 Outcome = Literal["landed", "unchanged", "refused"]
 
@@ -163,9 +164,16 @@ def _record_refusal(
 
 
 def _read(package_dir: Path, manifest: Manifest, specs: tuple[FileSpec, ...]) -> dict[str, Typed]:
-    contents = verified_files(package_dir, manifest, specs)
-    files = {}
-    for spec in specs:
+    return _typed_files(verified_files(package_dir, manifest, specs), manifest, specs)
+
+
+def _typed_files(
+    contents: dict[str, bytes], manifest: Manifest, specs: tuple[FileSpec, ...]
+) -> dict[str, Typed]:
+    """Each file decoded, read and typed, the files side by side; a refusal names the first refused
+    file in the contract's order."""
+
+    def read(spec: FileSpec) -> Typed:
         try:
             strings = read_strings(to_utf8(contents.pop(spec.name), manifest.encoding), spec)
         except FileRejected as rejected:
@@ -186,8 +194,9 @@ def _read(package_dir: Path, manifest: Manifest, specs: tuple[FileSpec, ...]) ->
                 f"{strings.height} data rows, manifest says {expected}",
                 file=spec.name,
             )
-        files[spec.name] = type_file(strings, spec)
-    return files
+        return type_file(strings, spec)
+
+    return dict(zip((spec.name for spec in specs), map_on_threads(read, specs), strict=True))
 
 
 Checked = tuple[list[pl.DataFrame], dict[str, pl.DataFrame]]  # dq events, state table -> its new partition
