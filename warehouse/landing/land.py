@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -209,16 +211,17 @@ def _branch_events(lake: Path, manifest: Manifest, files: dict[str, Typed]) -> C
     for spec, quotes in ((ORDERS, False), (TRADES, True)):
         rows = row_rules.with_reference(files[spec.name].rows, ctx, quotes=quotes)
         enriched[spec.name] = dataclasses.replace(files[spec.name], rows=rows)
-    events = [
-        *row_rules.order_rules(enriched[ORDERS.name].rows),
-        *row_rules.trade_rules(enriched[TRADES.name].rows, day),
+    checks: list[Callable[[], list[pl.DataFrame]]] = [
+        lambda: row_rules.order_rules(enriched[ORDERS.name].rows),
+        lambda: row_rules.trade_rules(enriched[TRADES.name].rows, day),
+        *(partial(package_rules.duplicate_keys, files[s.name], s) for s in files_for(manifest.branch)),
+        lambda: package_rules.unknown_clients(files, ctx),
+        lambda: package_rules.unknown_securities(files, ctx),
+        lambda: package_rules.order_fill_rules(files, ctx),
+        lambda: package_rules.roll_forward_rules(enriched, ctx),
     ]
-    for spec in files_for(manifest.branch):
-        events += package_rules.duplicate_keys(files[spec.name], spec)
-    events += package_rules.unknown_clients(files, ctx)
-    events += package_rules.unknown_securities(files, ctx)
-    events += package_rules.order_fill_rules(files, ctx)
-    events += package_rules.roll_forward_rules(enriched, ctx)
+    # independent of each other: side by side, their events kept in this order
+    events = [event for found in map_on_threads(lambda check: check(), checks) for event in found]
     states = {
         CLIENT_RATES.table: ctx.rates,
         SUBSCRIPTIONS.table: fold(SUBSCRIPTIONS, SUBSCRIPTIONS.empty(), files[ORDERS.name].rows, day),
