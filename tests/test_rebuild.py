@@ -72,21 +72,24 @@ def test_dagster_build_passes_the_first_changed_date(tmp_path: Path) -> None:
     paths = DataPaths(lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "warehouse"))
     _land(paths.lake_path, [BUILT[0], BUILT[1], ("2024-03-04", "1101", "c2")])
     paths.warehouse_path.mkdir()
-    # nothing published yet: a full build (its data tests, not the unit tests)
+    # nothing published yet: a full build (its data tests, not the unit tests), every test reading everything
     assert build_args(next_build(paths)) == BUILD
+    assert next_build(paths).test_env() == {"WAREHOUSE_TEST_FROM": ""}
     _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)  # what the last successful build published
     assert build_args(next_build(paths)) == [
         *BUILD,
         "--vars",
-        '{"rebuild_from": "2024-03-04", "test_from": "2024-03-04", "head_office_changed": false}',
+        '{"rebuild_from": "2024-03-04", "head_office_changed": false}',
     ]
+    assert next_build(paths).test_env() == {"WAREHOUSE_TEST_FROM": "2024-03-04"}
     # head office re-sends 03-01 too: the cubes by board and industry are rebuilt whole
     _land(paths.lake_path, [("2024-03-01", "HQ", "b2")])
     assert build_args(next_build(paths)) == [
         *BUILD,
         "--vars",
-        '{"rebuild_from": "2024-03-01", "test_from": "2024-03-01", "head_office_changed": true}',
+        '{"rebuild_from": "2024-03-01", "head_office_changed": true}',
     ]
+    assert next_build(paths).test_env() == {"WAREHOUSE_TEST_FROM": "2024-03-01"}
 
 
 def test_a_daily_build_tests_from_the_day_after_the_published_one(tmp_path: Path) -> None:
@@ -97,7 +100,9 @@ def test_a_daily_build_tests_from_the_day_after_the_published_one(tmp_path: Path
     _land(paths.lake_path, [*BUILT, ("2024-03-05", "1101", "d")])
     paths.warehouse_path.mkdir()
     _warehouse(paths.warehouse_path / "serving.duckdb", BUILT)
-    assert build_args(next_build(paths)) == [*BUILD, "--vars", '{"test_from": "2024-03-05"}']
+    # no --vars: dbt parses only what changed since the last build, not the whole project
+    assert build_args(next_build(paths)) == BUILD
+    assert next_build(paths).test_env() == {"WAREHOUSE_TEST_FROM": "2024-03-05"}
 
 
 def test_a_build_of_many_days_runs_one_model_at_a_time_on_duckdb(tmp_path: Path) -> None:
@@ -115,8 +120,8 @@ def test_a_build_of_many_days_runs_one_model_at_a_time_on_duckdb(tmp_path: Path)
     _land(paths.lake_path, [(days[0], "1101", "e")])
     window = next_build(paths)
     assert window.days == ONE_MODEL_AT_A_TIME_FROM_DAYS
-    assert build_args(window) == [*BUILD, "--threads", "1", "--vars", '{"test_from": "2024-03-05"}']
-    assert build_args(window, on_spark=True) == [*BUILD, "--vars", '{"test_from": "2024-03-05"}']
+    assert build_args(window) == [*BUILD, "--threads", "1"]
+    assert build_args(window, on_spark=True) == BUILD
 
 
 def test_spark_partitions_from_the_rebuilt_date_are_dropped(tmp_path: Path) -> None:

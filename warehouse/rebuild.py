@@ -25,6 +25,7 @@ from warehouse.lake.layout import LANDED_PACKAGES
 from warehouse.landing.state import landed_days
 
 BUILT_PACKAGES = ("marts", "fct_landed_packages")
+TEST_FROM = "WAREHOUSE_TEST_FROM"
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,18 @@ class BuildWindow:
     head_office_changed: bool = False
 
     def dbt_vars(self) -> dict[str, str | bool]:
-        """The build's `--vars` (macros/incremental.sql); empty for a full build."""
-        chosen: dict[str, str | bool] = {
-            name: day.isoformat()
-            for name, day in (("rebuild_from", self.rebuild_from), ("test_from", self.test_from))
-            if day is not None
+        """The build's `--vars` (macros/incremental.sql); empty for a daily or a full build."""
+        if self.rebuild_from is None:
+            return {}
+        return {
+            "rebuild_from": self.rebuild_from.isoformat(),
+            "head_office_changed": self.head_office_changed,
         }
-        if self.rebuild_from is not None:
-            chosen["head_office_changed"] = self.head_office_changed
-        return chosen
+
+    def test_env(self) -> dict[str, str]:
+        """The environment the build's data tests read their window from (WAREHOUSE_TEST_FROM,
+        macros/tests/test_window.sql; "" for a full build: every test reads everything)."""
+        return {TEST_FROM: "" if self.test_from is None else self.test_from.isoformat()}
 
 
 def build_window(lake: Path, warehouse_file: Path) -> BuildWindow:

@@ -1,20 +1,25 @@
 {#-
     Data tests of a daily build read the dates the build rebuilt, not the whole history.
 
-    Dagster passes --vars '{test_from: <the first date of the build>}' (warehouse/rebuild.py): the day
-    after the last date of the published warehouse, or rebuild_from after a correction. A test of a
+    Dagster sets WAREHOUSE_TEST_FROM=<the first date of the build> (warehouse/rebuild.py): the day after
+    the last date of the published warehouse, or rebuild_from after a correction. It is read only while
+    the tests run, never while dbt parses the project: dbt parses the whole project again when a --vars
+    value changes, or an env var read during parsing, which a new date every day would cost. A test of a
     model rebuilt by date (macros/incremental.sql: unique_key business_date, or month_start_date: from
-    the month of test_from) then reads that model's rows from that date on; the earlier rows were
+    the month of that date) then reads that model's rows from that date on; the earlier rows were
     tested by the builds that wrote them (a staging view of a lake table: its partitions from that date
-    on, landed and checked by then). Without the var (a full build, `make test`) every test reads
+    on, landed and checked by then). Without it (a full build, `make test`) every test reads
     everything. Windowed: the column tests (not_null, unique, accepted_values, relationships: the
     parent side is read whole) and unique_combination through `get_where_subquery`; sums_match and
     cost_replay_matches_positions window both of their sides themselves, on the same dates.
 -#}
 
 {%- macro test_window_start(node) -%}
-    {%- set first = var('test_from', none) -%}
-    {%- if not execute or not first or node is none -%}
+    {%- if not execute or node is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set first = env_var('WAREHOUSE_TEST_FROM', '') -%}
+    {%- if not first -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if node.config.materialized == 'incremental' -%}
@@ -58,7 +63,7 @@
     {%- if window is none -%}1 = 1{%- else -%}{{ column }} >= cast('{{ window.start }}' as date){%- endif -%}
 {%- endmacro -%}
 
-{#- dbt's own get_where_subquery (the `where` config), plus the window of test_from -#}
+{#- dbt's own get_where_subquery (the `where` config), plus the window of WAREHOUSE_TEST_FROM -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- if config.get('where', '') -%}

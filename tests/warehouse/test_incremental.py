@@ -215,8 +215,8 @@ def test_incremental_builds_equal_full_rebuild(tmp_path: Path) -> None:
     set_manifest(head_office, revision=manifest_of(head_office)["revision"] + 1)
     assert land_package(head_office, lake).outcome == "landed"
     window = _next_build(lake, incremental)
-    assert window.dbt_vars() == {"rebuild_from": days[-1].isoformat(), "test_from": days[-1].isoformat(),
-                                 "head_office_changed": True}
+    assert window.dbt_vars() == {"rebuild_from": days[-1].isoformat(), "head_office_changed": True}
+    assert window.test_env() == {"WAREHOUSE_TEST_FROM": days[-1].isoformat()}
     _build(incremental, lake, "run", "--vars", json.dumps(window.dbt_vars()))
     with duckdb.connect(str(incremental)) as con:
         restored_days = [

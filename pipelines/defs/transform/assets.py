@@ -6,7 +6,9 @@ suite, not in each build). The lake's tables are the dbt sources
 publish step after each landing run. After a correction or a late package for a date the warehouse
 already holds, the build rebuilds from that date (`--vars {rebuild_from: ..., head_office_changed: ...}`,
 warehouse/rebuild.py BuildWindow.dbt_vars); the data tests read
-the dates the build writes (`test_from`), the earlier ones were tested when they were built.
+the dates the build writes (WAREHOUSE_TEST_FROM, BuildWindow.test_env), the earlier ones were tested
+when they were built. A daily build passes no --vars and starts from the previous build's parsed
+project (`keep_parse_state`), so dbt parses only what changed, not the whole project.
 
 The engine is the dbt target of profiles.yml: `duckdb` (default), `spark` (pyspark in the dbt
 process) or `spark_thrift` (a Spark Thrift server), chosen by WAREHOUSE_DBT_TARGET or per run by the
@@ -15,6 +17,7 @@ process) or `spark_thrift` (a Spark Thrift server), chosen by WAREHOUSE_DBT_TARG
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -70,10 +73,26 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      paths: DataPaths) -> Iterator[Any]:
     os.environ.update(paths.dbt_env())
     window = next_build(paths)
+    os.environ.update(window.test_env())
     if window.rebuild_from is not None and runs_on_spark(dbt):
         dropped = drop_spark_partitions_from(paths.spark_path, window.rebuild_from)
         context.log.info(f"rebuild from {window.rebuild_from}: {len(dropped)} Spark date partitions dropped")
-    yield from dbt.cli(build_args(window, runs_on_spark(dbt)), context=context).stream()
+    build = dbt.cli(build_args(window, runs_on_spark(dbt)), context=context)
+    yield from build.stream()
+    keep_parse_state(build.target_path)
+
+
+def keep_parse_state(build_target: Path) -> None:
+    """Make a finished build's parsed project the one the next build starts from: dagster-dbt copies
+    the project target's partial_parse.msgpack into each build's own target folder. With the same
+    environment (paths) and no --vars, dbt then parses only the files that changed: about 4 s less
+    a day than parsing the whole project."""
+    state = build_target / "partial_parse.msgpack"
+    if state.is_file():
+        kept = dbt_project.target_path / "partial_parse.msgpack"
+        temporary = kept.with_name(kept.name + ".tmp")
+        shutil.copyfile(state, temporary)
+        os.replace(temporary, kept)
 
 
 def next_build(paths: DataPaths) -> BuildWindow:
@@ -94,8 +113,9 @@ ONE_MODEL_AT_A_TIME_FROM_DAYS = 5
 
 
 def build_args(window: BuildWindow, on_spark: bool = False) -> list[str]:
-    """`dbt build` without the unit tests, with the dates a daily build rebuilds from and tests from
-    (BuildWindow.dbt_vars; none: a full build), one model at a time when it writes many days on DuckDB."""
+    """`dbt build` without the unit tests, with the date a build after a correction rebuilds from
+    (BuildWindow.dbt_vars; none: a daily or a full build), one model at a time when it writes many
+    days on DuckDB."""
     chosen = window.dbt_vars()
     threads = [] if on_spark or window.days < ONE_MODEL_AT_A_TIME_FROM_DAYS else ["--threads", "1"]
     return [*BUILD, *threads, "--vars", json.dumps(chosen)] if chosen else [*BUILD, *threads]
