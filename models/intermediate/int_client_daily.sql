@@ -300,7 +300,7 @@ with_previous as (
     left join calendar as cal on cal.calendar_date = a.business_date
     inner join previous_rows as pr
         on pr.business_date = a.business_date and pr.branch_code = a.branch_code and pr.client_id = a.client_id
-    inner join first_landed as fl on fl.client_id = a.client_id
+    left join first_landed as fl on fl.client_id = a.client_id
 
 ),
 
