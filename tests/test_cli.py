@@ -38,6 +38,20 @@ def test_land_without_inbox_is_a_clear_error(tmp_path: Path, capsys: pytest.Capt
     assert "does not exist" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("args", "env", "message"), [
+    (["--workers", "0"], "", "error: --workers must be at least 1"),
+    ([], "two", "error: WAREHOUSE_LAND_WORKERS must be a whole number of at least 1, not 'two'"),
+])
+def test_land_workers_must_be_a_whole_number(example_inbox: Path, tmp_path: Path, args: list[str], env: str,
+                                             capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch, message: str) -> None:
+    monkeypatch.setenv("WAREHOUSE_DATA", str(tmp_path))
+    monkeypatch.setenv("WAREHOUSE_LAND_WORKERS", env)
+    assert main(["land", "--inbox", str(example_inbox), *args]) == 2
+    assert capsys.readouterr().err.strip() == message
+    assert not (tmp_path / "lake").exists()
+
+
 def test_land_then_status_reports_the_lake(example_inbox: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:

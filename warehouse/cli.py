@@ -68,11 +68,16 @@ def cmd_generate(args: argparse.Namespace, paths: Paths) -> None:
 
 def cmd_land(args: argparse.Namespace, paths: Paths) -> None:
     from warehouse.landing import land_packages, pending_packages
+    from warehouse.landing.batch import default_workers
 
     inbox = Path(args.inbox) if args.inbox else paths.inbox
     if not inbox.is_dir():
         raise UserError(f"inbox {inbox} does not exist (run `python -m warehouse generate` first?)")
-    if args.workers is not None and args.workers < 1:
+    try:
+        workers = default_workers() if args.workers is None else args.workers
+    except ValueError as bad:
+        raise UserError(str(bad)) from bad
+    if workers < 1:
         raise UserError("--workers must be at least 1")
     pending = pending_packages(inbox, paths.lake)
     outcomes: dict[str, int] = {}
@@ -81,7 +86,7 @@ def cmd_land(args: argparse.Namespace, paths: Paths) -> None:
     with _progress() as bar:
         task = bar.add_task("landing", total=len(pending))
         packages = [(p.business_date, p.branch, p.path) for p in pending]
-        for attempt in land_packages(packages, paths.lake, args.workers):
+        for attempt in land_packages(packages, paths.lake, workers):
             bar.update(task, description=f"landed {attempt.business_date} {attempt.branch}")
             if attempt.result is None:
                 console.print(f"[yellow]waiting[/]: {attempt.waiting}")

@@ -36,7 +36,12 @@ class Attempt:
 
 def default_workers() -> int:
     """WAREHOUSE_LAND_WORKERS, else the machine's cores, at most 4."""
-    return max(1, int(os.environ.get("WAREHOUSE_LAND_WORKERS") or min(4, os.cpu_count() or 1)))
+    chosen = os.environ.get("WAREHOUSE_LAND_WORKERS", "")
+    if not chosen:
+        return min(4, os.cpu_count() or 1)
+    if not chosen.isdigit() or int(chosen) < 1:
+        raise ValueError(f"WAREHOUSE_LAND_WORKERS must be a whole number of at least 1, not {chosen!r}")
+    return int(chosen)
 
 
 def land_packages(
