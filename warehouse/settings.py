@@ -40,3 +40,21 @@ class Paths:
             outbox=pick("WAREHOUSE_OUTBOX", "outbox"),
             dagster_home=pick("DAGSTER_HOME", "dagster_home"),
         )
+
+
+MAX_WORKERS = 4  # worker processes or threads by default: the machine's cores, at most this many
+
+
+def default_workers() -> int:
+    """The machine's cores, at most MAX_WORKERS."""
+    return min(MAX_WORKERS, os.cpu_count() or 1)
+
+
+def workers_from_env(variable: str) -> int:
+    """The number of workers `variable` sets (a whole number of at least 1), else `default_workers()`."""
+    chosen = os.environ.get(variable, "").strip()
+    if not chosen:
+        return default_workers()
+    if not chosen.isdigit() or int(chosen) < 1:
+        raise ValueError(f"{variable} must be a whole number of at least 1, not {chosen!r}")
+    return int(chosen)

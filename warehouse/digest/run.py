@@ -32,7 +32,7 @@ from warehouse.digest.delivery import (
 )
 from warehouse.digest.message import Digest
 from warehouse.digest.recipients import Recipient, read_recipients
-from warehouse.settings import Paths
+from warehouse.settings import Paths, workers_from_env
 
 log = logging.getLogger(__name__)
 CHUNK = 16  # recipients per task of a worker process
@@ -64,8 +64,7 @@ class DigestOptions:
         if empty not in ("skip", "line"):
             raise ValueError(f"WAREHOUSE_DIGEST_EMPTY must be skip or line, not {empty!r}")
         sender = os.environ.get("WAREHOUSE_SMTP_FROM") or cls.sender
-        workers = int(os.environ.get("WAREHOUSE_DIGEST_WORKERS") or min(4, os.cpu_count() or 1))
-        return cls(empty=empty, sender=sender, workers=max(1, workers))
+        return cls(empty=empty, sender=sender, workers=workers_from_env("WAREHOUSE_DIGEST_WORKERS"))
 
 
 @dataclass

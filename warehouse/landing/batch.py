@@ -10,7 +10,6 @@ the GIL for part of the work; processes 1.6 times).
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from itertools import groupby
 from pathlib import Path
 
 from warehouse.contract.spec import HQ
+from warehouse.settings import workers_from_env
 
 from .errors import PackageNotReady
 from .land import LandingResult, land_package
@@ -36,12 +36,7 @@ class Attempt:
 
 def default_workers() -> int:
     """WAREHOUSE_LAND_WORKERS, else the machine's cores, at most 4."""
-    chosen = os.environ.get("WAREHOUSE_LAND_WORKERS", "")
-    if not chosen:
-        return min(4, os.cpu_count() or 1)
-    if not chosen.isdigit() or int(chosen) < 1:
-        raise ValueError(f"WAREHOUSE_LAND_WORKERS must be a whole number of at least 1, not {chosen!r}")
-    return int(chosen)
+    return workers_from_env("WAREHOUSE_LAND_WORKERS")
 
 
 def land_packages(
