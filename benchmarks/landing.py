@@ -19,7 +19,7 @@ from pathlib import Path
 
 from report import print_table
 
-from warehouse.landing.batch import default_workers
+from warehouse.landing.batch import land_workers
 
 GENERATE = """
 import json, resource, sys
@@ -87,7 +87,7 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", action="append", help="preset to measure (repeatable); default demo")
     parser.add_argument("--workdir", default=os.environ.get("BENCH_DIR", "/tmp/brokerage-bench"))
-    parser.add_argument("--workers", type=int, default=default_workers(),
+    parser.add_argument("--workers", type=int, default=land_workers(),
                         help="branches landed side by side (default: the machine's cores, at most 4)")
     args = parser.parse_args()
     results = [bench(preset, Path(args.workdir), args.workers) for preset in args.preset or ["demo"]]

@@ -68,13 +68,13 @@ def cmd_generate(args: argparse.Namespace, paths: Paths) -> None:
 
 def cmd_land(args: argparse.Namespace, paths: Paths) -> None:
     from warehouse.landing import land_packages, pending_packages
-    from warehouse.landing.batch import default_workers
+    from warehouse.landing.batch import land_workers
 
     inbox = Path(args.inbox) if args.inbox else paths.inbox
     if not inbox.is_dir():
         raise UserError(f"inbox {inbox} does not exist (run `python -m warehouse generate` first?)")
     try:
-        workers = default_workers() if args.workers is None else args.workers
+        workers = land_workers() if args.workers is None else args.workers
     except ValueError as bad:
         raise UserError(str(bad)) from bad
     if workers < 1:

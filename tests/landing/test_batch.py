@@ -13,6 +13,7 @@ import pytest
 from tests.warehouse.conftest import month_end_tiny
 from warehouse.contract.spec import HQ
 from warehouse.landing import find_packages, land_package, land_packages, landed_state
+from warehouse.landing.lake_writer import staging_dir
 
 Package = tuple[date, str, Path]
 
@@ -67,7 +68,7 @@ def test_a_failure_stops_the_branches_and_reaches_the_caller(tiny: list[Package]
     broken = min(branch for _, branch, _ in tiny if branch != HQ)
     lake.mkdir()
     # a file where the branch-day stages its tables: writing them fails in the worker process
-    (lake / f"_staging_{first_day.isoformat()}_{broken}").write_text("in the way")
+    staging_dir(lake, first_day, broken).write_text("in the way")
 
     with pytest.raises(OSError):
         list(land_packages(tiny, lake, workers=2))

@@ -34,7 +34,7 @@ class Attempt:
     waiting: str | None = None
 
 
-def default_workers() -> int:
+def land_workers() -> int:
     """WAREHOUSE_LAND_WORKERS, else the machine's cores, at most 4."""
     return workers_from_env("WAREHOUSE_LAND_WORKERS")
 
@@ -47,7 +47,7 @@ def land_packages(
     ordered = sorted(packages, key=lambda p: (p[1], p[0]))
     yield from (_attempt(package, lake) for package in ordered if package[1] == HQ)
     branch_packages = [package for package in ordered if package[1] != HQ]
-    workers = default_workers() if workers is None else workers
+    workers = land_workers() if workers is None else workers
     chains = [iter(list(chain)) for _, chain in groupby(branch_packages, key=lambda p: p[1])]
     if workers <= 1 or len(chains) <= 1:
         yield from (_attempt(package, lake) for package in branch_packages)

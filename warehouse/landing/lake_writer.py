@@ -64,6 +64,12 @@ def column_encoding(column: pl.Series) -> str:
     return PLAIN
 
 
+def staging_dir(lake: Path, business_date: date, branch: str) -> Path:
+    """Where a branch-day's tables are written before they are swapped in: its own folder, since the
+    branches land side by side."""
+    return lake / f"{STAGING}_{business_date.isoformat()}_{branch}"
+
+
 def replace_branch_day(
     lake: Path,
     business_date: date,
@@ -74,7 +80,7 @@ def replace_branch_day(
 ) -> None:
     """Make `tables` the branch-day's partitions, remove its partitions of the other `owned` tables,
     then write the landed_packages `record`."""
-    staging = lake / f"{STAGING}_{business_date.isoformat()}_{branch}"  # its own: branches land side by side
+    staging = staging_dir(lake, business_date, branch)
     shutil.rmtree(staging, ignore_errors=True)
     map_on_threads(lambda name: write_parquet(tables[name], staging / "new" / name / PART_FILE), list(tables))
     write_parquet(record, staging / "new" / LANDED_PACKAGES / PART_FILE)
